@@ -1,0 +1,11 @@
+#pragma once
+// Each subcommand lives in its own file (cmd_<name>.cpp) and registers itself on the app.
+// The CLI is a thin driver: it parses flags, calls the library, and hands results to writers.
+#include <CLI/CLI.hpp>
+
+namespace coda::cli {
+
+void register_zoo(CLI::App& app);
+void register_stats(CLI::App& app);
+
+}  // namespace coda::cli

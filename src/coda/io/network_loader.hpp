@@ -1,0 +1,17 @@
+#pragma once
+// One entry point for "a network the user named": a zoo name or a file in any supported format,
+// chosen by extension (and, for YAML, by content).
+#include <string>
+
+#include "coda/workload/network.hpp"
+
+namespace coda::io {
+
+/// Formats a network file can be in.
+enum class NetworkFormat { CodaYaml, TimeloopYaml, Onnx, EnergyToolText, ScaleSimCsv };
+
+/// Loads `name_or_path`: an existing file (format by extension; .yaml/.yml files holding a
+/// Timeloop `problem` are read as Timeloop problems), otherwise a zoo name.
+workload::NetworkSpec load_network_spec(const std::string& name_or_path);
+
+}  // namespace coda::io
