@@ -116,10 +116,10 @@ std::vector<CsvRow> read_reference_csv(const std::string& file) {
   return rows;
 }
 
-const std::vector<std::string> kZoo = {
-    "alexnet",       "lenet5",        "vgg16",        "googlenet",    "resnet18",  "resnet50",
-    "squeezenet1_0", "squeezenet1_1", "mobilenet_v1", "mobilenet_v2", "tiny_darknet", "sqnxt23",
-    "sqnxt23v5",     "bert_base_layer", "gpt2_prefill", "gpt2_decode"};
+const std::vector<std::string> kZoo = {"alexnet",      "lenet5",          "vgg16",         "googlenet",
+                                       "resnet18",     "resnet50",        "squeezenet1_0", "squeezenet1_1",
+                                       "mobilenet_v1", "mobilenet_v2",    "tiny_darknet",  "sqnxt23",
+                                       "sqnxt23v5",    "bert_base_layer", "gpt2_prefill",  "gpt2_decode"};
 
 }  // namespace
 
@@ -283,7 +283,8 @@ TEST(ZooPublished, MobileNetV1AndCategories) {
   EXPECT_EQ(b.st.layers_by_category[static_cast<int>(Category::Depthwise)], 13);
   // Sanity: pointwise layers dominate the MACs of MobileNet (Howard et al. Table 2: 95% in 1x1).
   EXPECT_GT(b.st.mac_share(Category::Pointwise), 0.9);
-  for (const char* n : {"squeezenet1_0", "squeezenet1_1", "mobilenet_v1", "mobilenet_v2"}) print_category_shares(n);
+  for (const char* n : {"squeezenet1_0", "squeezenet1_1", "mobilenet_v1", "mobilenet_v2"})
+    print_category_shares(n);
 }
 
 // Sandler et al. 2018, Table 4: MobileNetV2 (1.0-224) 3.4M parameters, 300M multiply-adds. The
@@ -372,7 +373,8 @@ TEST(ZooReference, SqueezeNextMatchesTheReferenceListsExactly) {
         ++mac_rows;
         EXPECT_EQ(L.spec.kernel, (std::array<int64_t, 2>{r.num("R"), r.num("S")}));
         EXPECT_EQ(L.spec.stride, (std::array<int64_t, 2>{r.num("stride_h"), r.num("stride_w")}));
-        EXPECT_EQ(L.spec.pad, (std::array<int64_t, 4>{r.num("pad_h"), r.num("pad_h"), r.num("pad_w"), r.num("pad_w")}));
+        EXPECT_EQ(L.spec.pad,
+                  (std::array<int64_t, 4>{r.num("pad_h"), r.num("pad_h"), r.num("pad_w"), r.num("pad_w")}));
         EXPECT_EQ(L.spec.groups, r.num("groups"));
       }
     }
@@ -422,7 +424,8 @@ TEST(ZooTransformer, Gpt2PrefillAndDecode) {
 TEST(ZooTransformer, HugeBatchIsAnOverflowErrorNotAWrap) {
   NetworkSpec spec = coda::io::zoo_network("gpt2_decode");
   EXPECT_THROW(compute_stats(build_network(spec, int64_t{1} << 62)), coda::OverflowError);
-  EXPECT_THROW(compute_stats(build_network(coda::io::zoo_network("vgg16"), int64_t{1} << 40)), coda::OverflowError);
+  EXPECT_THROW(compute_stats(build_network(coda::io::zoo_network("vgg16"), int64_t{1} << 40)),
+               coda::OverflowError);
 }
 
 // Writing a zoo network back to YAML and reading it again gives the same network, layer by layer.
