@@ -1,0 +1,73 @@
+#include "coda/model/counts.hpp"
+
+#include "coda/common/checked.hpp"
+#include "coda/model/transfers.hpp"
+
+namespace coda::model {
+
+uint64_t group_mask(const workload::Problem& p, const Machine& m, const Nest& n, int tensor, int parent,
+                    int child) {
+  const bool output = p.tensors[size_t(tensor)].is_output;
+  uint64_t mask = 0;
+  for (int k = n.level_begin[size_t(parent)]; k < n.level_begin[size_t(child)]; ++k) {
+    const auto& l = n.loops[size_t(k)];
+    if (!l.spatial) continue;
+    const auto& lv = m.levels[size_t(l.level)];
+    if (output ? lv.reduction[size_t(tensor)] : lv.multicast[size_t(tensor)]) mask |= uint64_t(1) << k;
+  }
+  return mask;
+}
+
+void compute_counts(const workload::Problem& p, const Machine& m, const mapping::Mapping& map,
+                    const Nest& n, Counts& out) {
+  const int L = n.num_levels;
+  out = Counts{};
+  out.num_levels = L;
+  out.num_tensors = p.num_tensors();
+  out.macs = p.points();
+  out.compute_steps = count_compute_steps(n);
+  for (int t = 0; t < p.num_tensors(); ++t) {
+    const bool output = p.tensors[size_t(t)].is_output;
+    int parent = 0;  // level 0 keeps every tensor (checked by model::check)
+    auto& root = out.at[0][size_t(t)];
+    root.kept = true;
+    root.tile = tile_footprint(p, n, t, 0);
+    if (output) root.fills = count_transfers(p, n, t, 0, 0, TransferMode::Fill);
+    for (int child = 1; child <= L; ++child) {
+      if (child < L && !map.levels[size_t(child)].keeps(t)) continue;
+      const uint64_t group = group_mask(p, m, n, t, parent, child);
+      auto& pc = out.at[size_t(parent)][size_t(t)];
+      if (child < L) {
+        auto& cc = out.at[size_t(child)][size_t(t)];
+        cc.kept = true;
+        cc.tile = tile_footprint(p, n, t, child);
+        cc.fills = count_transfers(p, n, t, child, 0, TransferMode::Fill);
+        if (output) {
+          cc.reads = count_transfers(p, n, t, child, 0, TransferMode::Drain);
+          pc.deliveries = cc.reads;
+          pc.updates = count_transfers(p, n, t, child, group, TransferMode::Drain);
+        } else {
+          pc.deliveries = cc.fills;
+          pc.reads = count_transfers(p, n, t, child, group, TransferMode::Fill);
+        }
+      } else {
+        // MAC units retain nothing: every operation reads its operands and emits its result.
+        const int64_t all = count_transfers(p, n, t, L, 0, TransferMode::Stream);
+        const int64_t shared = count_transfers(p, n, t, L, group, TransferMode::Stream);
+        pc.deliveries = all;
+        if (output)
+          pc.updates = shared;
+        else
+          pc.reads = shared;
+      }
+      parent = child;
+    }
+    if (output)
+      for (int i = 0; i < L; ++i) {
+        auto& c = out.at[size_t(i)][size_t(t)];
+        if (c.kept) c.rmw = c.updates - c.fills;
+      }
+  }
+}
+
+}  // namespace coda::model

@@ -1,0 +1,509 @@
+#include "coda/model/transfers.hpp"
+
+#include <algorithm>
+#include <vector>
+
+#include "coda/common/checked.hpp"
+
+namespace coda::model {
+namespace {
+
+// One rank of a tensor as the counting sees it: the dimensions it sums (coefficient > 0), or a
+// "pseudo rank" for a dimension the tensor does not depend on (its set is {0} while the instance
+// has work in that dimension, empty otherwise: an idle instance holds nothing).
+struct RankInfo {
+  int ndims = 0;
+  std::array<int, kMaxDims> dims{};
+  std::array<int64_t, kMaxDims> coef{};
+  bool pseudo = false;
+};
+
+struct Ranks {
+  int count = 0;
+  std::array<RankInfo, 2 * kMaxDims> r{};
+};
+
+void build_ranks(const workload::Problem& p, int t, Ranks& out) {
+  out.count = 0;
+  std::array<bool, kMaxDims> used{};
+  for (const auto& rank : p.tensors[size_t(t)].ranks) {
+    RankInfo ri;
+    for (const auto& term : rank.terms) {
+      if (term.coef == 0) continue;
+      int k = 0;
+      while (k < ri.ndims && ri.dims[size_t(k)] != term.dim) ++k;
+      if (k == ri.ndims) {
+        ri.dims[size_t(k)] = term.dim;
+        ri.coef[size_t(k)] = 0;
+        ++ri.ndims;
+      }
+      ri.coef[size_t(k)] += term.coef;
+      used[size_t(term.dim)] = true;
+    }
+    if (ri.ndims == 0) continue;  // a constant rank: one coordinate, factor 1
+    out.r[size_t(out.count++)] = ri;
+  }
+  for (int d = 0; d < p.num_dims(); ++d) {
+    if (used[size_t(d)]) continue;
+    RankInfo ri;
+    ri.ndims = 1;
+    ri.dims[0] = d;
+    ri.coef[0] = 0;
+    ri.pseudo = true;
+    out.r[size_t(out.count++)] = ri;
+  }
+}
+
+// Per-dimension context of one kind of step: the temporal base of the old and new tile (plus
+// the instance's non-group spatial offset), whether either tile is absent, and how many times
+// the context occurs.
+struct Ctx {
+  int64_t ob = 0, nb = 0;
+  int64_t mult = 1;
+  bool oe = false, ne = false;
+};
+
+struct Scratch {
+  std::array<std::vector<Ctx>, kMaxDims> ctx;
+  std::array<std::vector<Ctx>, kMaxDims> full;  // ctx x non-group spatial offsets
+  std::array<std::vector<std::pair<int64_t, int64_t>>, kMaxDims> ng;  // offset, multiplicity
+  std::array<std::vector<int64_t>, kMaxDims> grp;
+  std::vector<std::pair<int64_t, int64_t>> pieces;
+  std::vector<uint64_t> bu, bv, bn, bo;
+};
+
+Scratch& scratch() {
+  thread_local Scratch s;
+  return s;
+}
+
+// Loops of one dimension above the child level, split by kind.
+struct DimLoops {
+  int nt = 0;                          // temporal
+  std::array<int, kMaxLoops> t{};      // nest indices
+  int ns = 0;                          // non-group spatial
+  std::array<int, kMaxLoops> s{};
+  int ng = 0;                          // group spatial
+  std::array<int, kMaxLoops> g{};
+};
+
+int64_t last_valid(const Nest& n, int64_t b, int64_t bound, const int* loops, int count) {
+  for (int k = 0; k < count; ++k) {
+    const auto& l = n.loops[size_t(loops[k])];
+    int64_t idx = std::min<int64_t>(l.factor - 1, (bound - 1 - b) / l.stride);
+    b += idx * l.stride;
+  }
+  return b;
+}
+
+// Calls f(base) for every index tuple of `loops` (nest order) whose base (plus `b0`) stays below
+// the bound, i.e. every executed iteration of these loops with all other loops of the dimension
+// at index 0.
+template <class F>
+void for_each_valid(const Nest& n, int64_t b0, int64_t bound, const int* loops, int count, F&& f) {
+  if (count == 0) {
+    f(b0);
+    return;
+  }
+  const auto& l = n.loops[size_t(loops[0])];
+  for (int64_t k = 0; k < l.factor; ++k) {
+    int64_t b = b0 + k * l.stride;
+    if (b >= bound) break;
+    for_each_valid(n, b, bound, loops + 1, count - 1, f);
+  }
+}
+
+// Offsets of all index tuples of spatial loops (no validity pruning: every instance exists; one
+// whose tile falls outside the bound simply has nothing to do).
+template <class F>
+void for_each_offset(const Nest& n, int64_t b0, const int* loops, int count, F&& f) {
+  if (count == 0) {
+    f(b0);
+    return;
+  }
+  const auto& l = n.loops[size_t(loops[0])];
+  for (int64_t k = 0; k < l.factor; ++k) for_each_offset(n, b0 + k * l.stride, loops + 1, count - 1, f);
+}
+
+int64_t product_of_factors(const Nest& n, const int* loops, int count) {
+  int64_t p = 1;
+  for (int k = 0; k < count; ++k) p = checked_mul(p, n.loops[size_t(loops[k])].factor, "loop count");
+  return p;
+}
+
+struct Interval {
+  int64_t lo = 0, hi = 0;  // [lo, hi)
+  bool empty() const { return lo >= hi; }
+};
+
+Interval clip(int64_t base, bool absent, int64_t extent, int64_t bound) {
+  if (absent) return {0, 0};
+  return {base, std::min(base + extent, bound)};
+}
+
+int64_t merged_length(std::vector<std::pair<int64_t, int64_t>>& v) {
+  std::sort(v.begin(), v.end());
+  int64_t total = 0, cur_lo = 0, cur_hi = 0;
+  bool open = false;
+  for (auto [lo, hi] : v) {
+    if (lo >= hi) continue;
+    if (!open || lo > cur_hi) {
+      if (open) total += cur_hi - cur_lo;
+      cur_lo = lo;
+      cur_hi = hi;
+      open = true;
+    } else {
+      cur_hi = std::max(cur_hi, hi);
+    }
+  }
+  if (open) total += cur_hi - cur_lo;
+  return total;
+}
+
+int64_t popcount(const std::vector<uint64_t>& v, size_t words) {
+  int64_t c = 0;
+  for (size_t k = 0; k < words; ++k) c += __builtin_popcountll(v[k]);
+  return c;
+}
+
+// Sets the bits of {sum coef_k * x_k : x_k in iv[k]} (all intervals non-empty).
+void fill_bits(std::vector<uint64_t>& bits, const RankInfo& r, const std::array<Interval, kMaxDims>& iv) {
+  std::array<int64_t, kMaxDims> x{};
+  for (int k = 0; k < r.ndims; ++k) x[size_t(k)] = iv[size_t(k)].lo;
+  while (true) {
+    int64_t c = 0;
+    for (int k = 0; k < r.ndims; ++k) c += r.coef[size_t(k)] * x[size_t(k)];
+    bits[size_t(c >> 6)] |= uint64_t(1) << (c & 63);
+    int k = r.ndims - 1;
+    while (k >= 0) {
+      if (++x[size_t(k)] < iv[size_t(k)].hi) break;
+      x[size_t(k)] = iv[size_t(k)].lo;
+      --k;
+    }
+    if (k < 0) break;
+  }
+}
+
+// For one combination of per-dimension contexts of a rank: U = |union over group members of the
+// new sets|, V = |union over group members of (new \ old)|.
+void union_counts(const Nest& n, const RankInfo& r, const std::array<const Ctx*, kMaxDims>& c,
+                  const std::array<int64_t, kMaxDims>& extent, Scratch& s, int64_t& U, int64_t& V) {
+  // Group members: the product of the group offsets of the rank's dimensions.
+  int64_t members = 1;
+  for (int k = 0; k < r.ndims; ++k) members *= int64_t(s.grp[size_t(r.dims[size_t(k)])].size());
+  auto interval_of = [&](int k, int64_t goff, bool old_side) {
+    int d = r.dims[size_t(k)];
+    const Ctx& x = *c[size_t(k)];
+    return old_side ? clip(x.ob + goff, x.oe, extent[size_t(d)], n.bound[size_t(d)])
+                    : clip(x.nb + goff, x.ne, extent[size_t(d)], n.bound[size_t(d)]);
+  };
+  if (r.pseudo) {
+    int d = r.dims[0];
+    bool any_new = false, any_new_only = false;
+    for (int64_t g : s.grp[size_t(d)]) {
+      bool ne = interval_of(0, g, false).empty(), oe = interval_of(0, g, true).empty();
+      if (!ne) any_new = true;
+      if (!ne && oe) any_new_only = true;
+    }
+    U = any_new ? 1 : 0;
+    V = any_new_only ? 1 : 0;
+    return;
+  }
+  if (r.ndims == 1) {
+    int d = r.dims[0];
+    const auto& grp = s.grp[size_t(d)];
+    if (grp.size() == 1) {
+      Interval a = interval_of(0, grp[0], false), b = interval_of(0, grp[0], true);
+      U = a.empty() ? 0 : a.hi - a.lo;
+      int64_t ov = 0;
+      if (!a.empty() && !b.empty()) ov = std::max<int64_t>(0, std::min(a.hi, b.hi) - std::max(a.lo, b.lo));
+      V = U - ov;
+      return;
+    }
+    auto& pc = s.pieces;
+    pc.clear();
+    for (int64_t g : grp) {
+      Interval a = interval_of(0, g, false);
+      if (!a.empty()) pc.emplace_back(a.lo, a.hi);
+    }
+    U = merged_length(pc);
+    pc.clear();
+    for (int64_t g : grp) {
+      Interval a = interval_of(0, g, false), b = interval_of(0, g, true);
+      if (a.empty()) continue;
+      if (b.empty() || b.hi <= a.lo || b.lo >= a.hi) {
+        pc.emplace_back(a.lo, a.hi);
+        continue;
+      }
+      if (a.lo < b.lo) pc.emplace_back(a.lo, b.lo);
+      if (b.hi < a.hi) pc.emplace_back(b.hi, a.hi);
+    }
+    V = merged_length(pc);
+    return;
+  }
+  // General rank (a sliding window such as P*stride + R*dilation): exact sets as bitsets over the
+  // rank's coordinate range.
+  int64_t maxc = 0;
+  for (int k = 0; k < r.ndims; ++k) maxc += r.coef[size_t(k)] * (n.bound[size_t(r.dims[size_t(k)])] - 1);
+  size_t words = size_t(maxc / 64 + 1);
+  for (auto* v : {&s.bu, &s.bv, &s.bn, &s.bo}) {
+    if (v->size() < words) v->resize(words);
+  }
+  std::fill_n(s.bu.begin(), words, 0);
+  std::fill_n(s.bv.begin(), words, 0);
+  std::array<size_t, kMaxDims> gi{};
+  for (int64_t m = 0; m < members; ++m) {
+    // Decode member m into one group offset per rank dimension.
+    int64_t rest = m;
+    for (int k = r.ndims - 1; k >= 0; --k) {
+      size_t sz = s.grp[size_t(r.dims[size_t(k)])].size();
+      gi[size_t(k)] = size_t(rest % int64_t(sz));
+      rest /= int64_t(sz);
+    }
+    std::array<Interval, kMaxDims> ivn{}, ivo{};
+    bool new_empty = false, old_empty = false;
+    for (int k = 0; k < r.ndims; ++k) {
+      int64_t g = s.grp[size_t(r.dims[size_t(k)])][gi[size_t(k)]];
+      ivn[size_t(k)] = interval_of(k, g, false);
+      ivo[size_t(k)] = interval_of(k, g, true);
+      new_empty |= ivn[size_t(k)].empty();
+      old_empty |= ivo[size_t(k)].empty();
+    }
+    if (new_empty) continue;
+    std::fill_n(s.bn.begin(), words, 0);
+    fill_bits(s.bn, r, ivn);
+    std::fill_n(s.bo.begin(), words, 0);
+    if (!old_empty) fill_bits(s.bo, r, ivo);
+    for (size_t w = 0; w < words; ++w) {
+      s.bu[w] |= s.bn[w];
+      s.bv[w] |= s.bn[w] & ~s.bo[w];
+    }
+  }
+  U = popcount(s.bu, words);
+  V = popcount(s.bv, words);
+}
+
+}  // namespace
+
+const char* unsupported_projection(const workload::Problem& p, int tensor) {
+  std::array<int, kMaxDims> seen{};
+  for (const auto& rank : p.tensors[size_t(tensor)].ranks) {
+    std::array<bool, kMaxDims> here{};
+    for (const auto& term : rank.terms) {
+      if (term.coef < 0) return "a negative coefficient in a tensor projection";
+      if (term.coef == 0 || here[size_t(term.dim)]) continue;
+      here[size_t(term.dim)] = true;
+      if (++seen[size_t(term.dim)] > 1) return "a dimension that indexes two ranks of one tensor";
+    }
+  }
+  return "";
+}
+
+int64_t count_compute_steps(const Nest& n) {
+  int64_t total = 1;
+  for (int d = 0; d < n.num_dims; ++d) {
+    std::array<int, kMaxLoops> t{};
+    int nt = 0;
+    for (int k = 0; k < n.num_loops; ++k)
+      if (!n.loops[size_t(k)].spatial && n.loops[size_t(k)].dim == d) t[size_t(nt++)] = k;
+    int64_t c = 0;
+    if (n.perfect[size_t(d)]) {
+      c = product_of_factors(n, t.data(), nt);
+    } else {
+      for_each_valid(n, 0, n.bound[size_t(d)], t.data(), nt, [&c](int64_t) { ++c; });
+    }
+    total = checked_mul(total, c, "compute steps");
+  }
+  return total;
+}
+
+int64_t tile_footprint(const workload::Problem& p, const Nest& n, int tensor, int level) {
+  std::array<int64_t, kMaxDims> extent{};
+  extent.fill(1);
+  for (int k = n.level_begin[size_t(level)]; k < n.num_loops; ++k)
+    extent[size_t(n.loops[size_t(k)].dim)] *= n.loops[size_t(k)].factor;
+  Ranks ranks;
+  build_ranks(p, tensor, ranks);
+  Scratch& s = scratch();
+  int64_t total = 1;
+  for (int ri = 0; ri < ranks.count; ++ri) {
+    const RankInfo& r = ranks.r[size_t(ri)];
+    if (r.pseudo) continue;
+    std::array<Ctx, kMaxDims> ctx{};
+    std::array<const Ctx*, kMaxDims> cp{};
+    for (int k = 0; k < r.ndims; ++k) {
+      ctx[size_t(k)] = Ctx{0, 0, 1, true, false};
+      cp[size_t(k)] = &ctx[size_t(k)];
+      s.grp[size_t(r.dims[size_t(k)])].assign(1, 0);
+    }
+    std::array<int64_t, kMaxDims> ext{};
+    for (int d = 0; d < n.num_dims; ++d) ext[size_t(d)] = std::min(extent[size_t(d)], n.bound[size_t(d)]);
+    int64_t U = 0, V = 0;
+    union_counts(n, r, cp, ext, s, U, V);
+    total = checked_mul(total, U, "tile size");
+  }
+  return total;
+}
+
+int64_t count_transfers(const workload::Problem& p, const Nest& n, int tensor, int child_level,
+                        uint64_t group_mask, TransferMode mode) {
+  Scratch& s = scratch();
+  const int above_end = child_level >= n.num_levels ? n.num_loops : n.level_begin[size_t(child_level)];
+  std::array<int64_t, kMaxDims> extent{};
+  extent.fill(1);
+  for (int k = above_end; k < n.num_loops; ++k)
+    extent[size_t(n.loops[size_t(k)].dim)] *= n.loops[size_t(k)].factor;
+
+  std::array<DimLoops, kMaxDims> dl{};
+  for (int k = 0; k < above_end; ++k) {
+    const auto& l = n.loops[size_t(k)];
+    auto& d = dl[size_t(l.dim)];
+    if (!l.spatial)
+      d.t[size_t(d.nt++)] = k;
+    else if ((group_mask >> k) & 1u)
+      d.g[size_t(d.ng++)] = k;
+    else
+      d.s[size_t(d.ns++)] = k;
+  }
+  // Spatial offsets per dimension.
+  for (int d = 0; d < n.num_dims; ++d) {
+    auto& ng = s.ng[size_t(d)];
+    ng.clear();
+    const auto& x = dl[size_t(d)];
+    if (n.perfect[size_t(d)]) {
+      ng.emplace_back(0, product_of_factors(n, x.s.data(), x.ns));
+    } else {
+      for_each_offset(n, 0, x.s.data(), x.ns, [&ng](int64_t o) { ng.emplace_back(o, 1); });
+    }
+    auto& g = s.grp[size_t(d)];
+    g.clear();
+    for_each_offset(n, 0, x.g.data(), x.ng, [&g](int64_t o) { g.push_back(o); });
+  }
+
+  Ranks ranks;
+  build_ranks(p, tensor, ranks);
+
+  // Builds the per-dimension contexts of one kind of step. step < 0: the first tile (Fill), the
+  // last tile (Drain) or every iteration (Stream); otherwise the iterations where temporal loop
+  // `step` advances while the temporal loops inside it (above the child level) wrap around.
+  auto build_ctx = [&](int step) {
+    for (int d = 0; d < n.num_dims; ++d) {
+      auto& out = s.ctx[size_t(d)];
+      out.clear();
+      const auto& x = dl[size_t(d)];
+      const int64_t bound = n.bound[size_t(d)];
+      const bool perfect = n.perfect[size_t(d)];
+      if (step < 0) {
+        if (mode == TransferMode::Fill) {
+          out.push_back(Ctx{0, 0, 1, true, false});
+        } else if (mode == TransferMode::Drain) {
+          out.push_back(Ctx{last_valid(n, 0, bound, x.t.data(), x.nt), 0, 1, false, true});
+        } else if (perfect) {
+          out.push_back(Ctx{0, 0, product_of_factors(n, x.t.data(), x.nt), true, false});
+        } else {
+          for_each_valid(n, 0, bound, x.t.data(), x.nt,
+                         [&out](int64_t b) { out.push_back(Ctx{0, b, 1, true, false}); });
+        }
+        continue;
+      }
+      // Split this dimension's temporal loops around the advancing loop.
+      int split = 0;
+      while (split < x.nt && x.t[size_t(split)] < step) ++split;
+      const bool self = n.loops[size_t(step)].dim == d;
+      const int inner_begin = self ? split + 1 : split;
+      const int* inner = x.t.data() + inner_begin;
+      const int ninner = x.nt - inner_begin;
+      if (perfect) {
+        int64_t mult = product_of_factors(n, x.t.data(), split);
+        int64_t ob = last_valid(n, 0, bound, inner, ninner);
+        if (self) {
+          const auto& l = n.loops[size_t(step)];
+          out.push_back(Ctx{ob, l.stride, checked_mul(mult, l.factor - 1, "context count"), false, false});
+        } else {
+          out.push_back(Ctx{ob, 0, mult, false, false});
+        }
+        continue;
+      }
+      for_each_valid(n, 0, bound, x.t.data(), split, [&](int64_t b) {
+        if (self) {
+          const auto& l = n.loops[size_t(step)];
+          for (int64_t k = 0; k + 1 < l.factor; ++k) {
+            int64_t nb = b + (k + 1) * l.stride;
+            if (nb >= bound) break;
+            out.push_back(Ctx{last_valid(n, b + k * l.stride, bound, inner, ninner), nb, 1, false, false});
+          }
+        } else {
+          out.push_back(Ctx{last_valid(n, b, bound, inner, ninner), b, 1, false, false});
+        }
+      });
+    }
+    // Combine with the non-group spatial offsets (instance identity); Drain swaps old and new.
+    for (int d = 0; d < n.num_dims; ++d) {
+      auto& full = s.full[size_t(d)];
+      full.clear();
+      for (const Ctx& c : s.ctx[size_t(d)]) {
+        for (auto [off, m] : s.ng[size_t(d)]) {
+          Ctx y = c;
+          y.ob += off;
+          y.nb += off;
+          y.mult = checked_mul(c.mult, m, "context count");
+          if (mode == TransferMode::Drain) {
+            std::swap(y.ob, y.nb);
+            std::swap(y.oe, y.ne);
+          }
+          full.push_back(y);
+        }
+      }
+    }
+  };
+
+  // Sum over the contexts of one step kind of prod_r U_r - prod_r (U_r - V_r) (docs/model.md §3).
+  auto step_total = [&]() -> int64_t {
+    int64_t prod_u = 1, prod_w = 1;
+    for (int ri = 0; ri < ranks.count; ++ri) {
+      const RankInfo& r = ranks.r[size_t(ri)];
+      int64_t sum_u = 0, sum_w = 0;
+      std::array<size_t, kMaxDims> idx{};
+      bool any = true;
+      for (int k = 0; k < r.ndims; ++k)
+        if (s.full[size_t(r.dims[size_t(k)])].empty()) any = false;
+      while (any) {
+        std::array<const Ctx*, kMaxDims> cp{};
+        int64_t mult = 1;
+        for (int k = 0; k < r.ndims; ++k) {
+          cp[size_t(k)] = &s.full[size_t(r.dims[size_t(k)])][idx[size_t(k)]];
+          mult = checked_mul(mult, cp[size_t(k)]->mult, "context count");
+        }
+        int64_t U = 0, V = 0;
+        union_counts(n, r, cp, extent, s, U, V);
+        sum_u = checked_add(sum_u, checked_mul(U, mult, "transfers"), "transfers");
+        sum_w = checked_add(sum_w, checked_mul(U - V, mult, "transfers"), "transfers");
+        int k = r.ndims - 1;
+        while (k >= 0) {
+          if (++idx[size_t(k)] < s.full[size_t(r.dims[size_t(k)])].size()) break;
+          idx[size_t(k)] = 0;
+          --k;
+        }
+        if (k < 0) break;
+      }
+      if (!any) return 0;
+      prod_u = checked_mul(prod_u, sum_u, "transfers");
+      prod_w = checked_mul(prod_w, sum_w, "transfers");
+    }
+    return prod_u - prod_w;
+  };
+
+  int64_t total = 0;
+  build_ctx(-1);
+  total = checked_add(total, step_total(), "transfers");
+  if (mode == TransferMode::Stream) return total;
+  for (int k = 0; k < above_end; ++k) {
+    const auto& l = n.loops[size_t(k)];
+    if (l.spatial || l.factor == 1) continue;
+    build_ctx(k);
+    total = checked_add(total, step_total(), "transfers");
+  }
+  return total;
+}
+
+}  // namespace coda::model

@@ -1,0 +1,44 @@
+#pragma once
+// Exact data-movement counts of a mapped loop nest (docs/model.md §2-§4). These functions are the
+// analytical counterpart of the exhaustive walker in sim/: they must agree with it exactly.
+//
+// Semantics, per tensor and per storage level j that holds it:
+//  * An instance of level j holds, during one iteration of the temporal loops above j, the
+//    *tile*: the tensor coordinates touched by all loops at levels >= j, clipped to the bounds.
+//  * Between consecutive iterations only the part of the new tile that the old tile does not
+//    hold is transferred (a fill), and for outputs the part of the old tile the new one does not
+//    hold is drained. An instance with no work in an iteration (imperfect factors) holds nothing.
+//  * Children that differ only in "group" spatial loops are served together: one transfer per
+//    distinct coordinate (multicast for inputs, spatial reduction for outputs).
+// Every count is an exact sum over the whole execution, computed without walking it: the nest
+// factorises per dimension and per tensor rank (docs/model.md §3 gives the derivation).
+#include <cstdint>
+
+#include "coda/model/nest.hpp"
+#include "coda/workload/problem.hpp"
+
+namespace coda::model {
+
+enum class TransferMode {
+  Fill,    ///< words entering child instances: sum over iterations of |new \ old| (+ first tile)
+  Drain,   ///< words leaving child instances: sum over iterations of |old \ new| (+ last tile)
+  Stream,  ///< children that retain nothing (MAC units): sum over iterations of |tile|
+};
+
+/// Words transferred between the instances of `child_level` (num_levels = the MAC units) and
+/// their parent over the whole execution, summed over child instances except that children
+/// differing only in the spatial loops of `group_mask` (bit k = nest loop k) share a transfer.
+int64_t count_transfers(const workload::Problem& p, const Nest& n, int tensor, int child_level,
+                        uint64_t group_mask, TransferMode mode);
+
+/// Largest tile of `tensor` held by one instance of `level` (words).
+int64_t tile_footprint(const workload::Problem& p, const Nest& n, int tensor, int level);
+
+/// Number of executed iterations of all temporal loops (each is one step of every MAC unit).
+int64_t count_compute_steps(const Nest& n);
+
+/// Empty if coda's factorised counting supports the tensor's projection (each dimension appears in
+/// at most one rank, with positive coefficients); otherwise why not.
+const char* unsupported_projection(const workload::Problem& p, int tensor);
+
+}  // namespace coda::model
