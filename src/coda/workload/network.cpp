@@ -338,6 +338,13 @@ void infer_layer(Layer& L, const NetworkSpec& net, int64_t batch) {
 
 }  // namespace
 
+std::array<int64_t, 4> resolved_padding(const LayerSpec& l, int64_t H, int64_t W) {
+  std::array<int64_t, 4> pad = l.pad;
+  resolve_pad(l.pad_mode, H, l.kernel[0], l.stride[0], l.dilation[0], pad[0], pad[1]);
+  resolve_pad(l.pad_mode, W, l.kernel[1], l.stride[1], l.dilation[1], pad[2], pad[3]);
+  return pad;
+}
+
 Network build_network(const NetworkSpec& spec, int64_t batch) {
   if (batch < 1) throw InputError(fmt::format("batch is {}, expected >= 1", batch));
   Network net;
