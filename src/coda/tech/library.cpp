@@ -241,11 +241,20 @@ double width_factor(const Override& o, const ComponentDesc& d) {
   return static_cast<double>(d.word_bits) / o.ref_bits;
 }
 
+// The subclass a component has once "" is read as its class default (dram: lpddr4; arithmetic:
+// int), so that an override for mac/int applies to a MAC that leaves its subclass empty.
+std::string effective_subclass(const ComponentDesc& d) {
+  if (!d.subclass.empty()) return d.subclass;
+  if (d.cls == "dram") return tables::kDefaultDram;
+  if (is_compute(d.cls)) return "int";
+  return "";
+}
+
 int match_rank(const Override& o, const ComponentDesc& d) {
   if (!o.name.empty()) return o.name == d.name ? 3 : 0;
   if (o.cls != d.cls) return 0;
   if (o.subclass.empty()) return 1;
-  return o.subclass == d.subclass ? 2 : 0;
+  return o.subclass == effective_subclass(d) ? 2 : 0;
 }
 
 }  // namespace
