@@ -79,3 +79,34 @@ TEST(NetworkYaml, MultipleInputsAndUnknownOps) {
   ASSERT_EQ(net.warnings.size(), 1u);
   EXPECT_NE(net.warnings[0].find("Weird"), std::string::npos);
 }
+
+TEST(NetworkYaml, PerTensorBitsPoolDilationAndUnknownShapeRoundTrip) {
+  const std::string text =
+      "name: t\ninput: [4, 9, 9]\nbits: 8\nlayers:\n"
+      "  - {name: c, type: conv, filters: 8, kernel: 3, bits: {weights: 4, outputs: 16}}\n"
+      "  - {name: p, type: maxpool, kernel: 2, dilation: 2}\n"
+      "  - {name: u, type: unknown, op: Resize, shape: [8, 10, 10]}\n"
+      "  - {name: g, type: global_avgpool}\n";
+  auto spec = io::parse_network_yaml(text, "t.yaml");
+  EXPECT_EQ(spec.layers[0].weight_bits, 4);
+  EXPECT_FALSE(spec.layers[0].input_bits.has_value());
+  EXPECT_EQ(spec.layers[1].dilation, (std::array<int64_t, 2>{2, 2}));
+  auto net = workload::build_network(spec);
+  const auto& p = *net.layers[0].problem;
+  EXPECT_EQ(p.tensors[p.tensor_index("Weights")].bits, 4);
+  EXPECT_EQ(p.tensors[p.tensor_index("Inputs")].bits, 8);
+  EXPECT_EQ(p.tensors[p.tensor_index("Outputs")].bits, 16);
+  EXPECT_EQ(net.layers[1].output_shape, (workload::Shape{8, 5, 5}));  // (7 - 3) / 1 + 1
+  EXPECT_EQ(net.layers[2].output_shape, (workload::Shape{8, 10, 10}));
+  EXPECT_FALSE(net.layers[2].problem.has_value());
+  ASSERT_EQ(net.warnings.size(), 1u);
+  EXPECT_NE(net.warnings[0].find("Resize"), std::string::npos);
+  auto again = io::parse_network_yaml(io::write_network_yaml(spec), "again.yaml");
+  EXPECT_EQ(again.layers[0].weight_bits, 4);
+  EXPECT_EQ(again.layers[0].input_bits, 8);  // written explicitly with the network default
+  EXPECT_EQ(again.layers[1].dilation, (std::array<int64_t, 2>{2, 2}));
+  EXPECT_EQ(again.layers[2].shape, (std::vector<int64_t>{8, 10, 10}));
+  EXPECT_NE(error_of("name: t\ninput: [4, 9, 9]\nlayers:\n  - {type: conv, filters: 8, kernel: 3, bits: {weight: 4}}\n")
+                .find("unknown key 'weight'"),
+            std::string::npos);
+}

@@ -31,13 +31,13 @@ std::vector<std::string> keys_for(LayerType t) {
     case LayerType::Linear: add({"outputs"}); break;
     case LayerType::MatMul: add({"transpose_b"}); break;
     case LayerType::MaxPool:
-    case LayerType::AvgPool: add({"kernel", "stride", "padding", "ceil_mode"}); break;
+    case LayerType::AvgPool: add({"kernel", "stride", "dilation", "padding", "ceil_mode"}); break;
     case LayerType::Concat:
     case LayerType::Flatten:
     case LayerType::Softmax: add({"axis"}); break;
     case LayerType::Reshape: add({"shape"}); break;
     case LayerType::Transpose: add({"perm"}); break;
-    case LayerType::Unknown: add({"op"}); break;
+    case LayerType::Unknown: add({"op", "shape"}); break;
     default: break;
   }
   return k;
@@ -84,10 +84,24 @@ void read_density_map(const MapReader& parent, std::optional<double>& weights, s
   if (d.has("inputs")) inputs = read_density(d, "inputs");
 }
 
-int read_bits(const MapReader& m) {
-  int64_t b = m.get_int("bits");
-  if (b < 1 || b > 64) m.fail("bits", fmt::format("expected a bit width in 1..64, got {}", b));
+int read_bits(const MapReader& m, const std::string& key = "bits") {
+  int64_t b = m.get_int(key);
+  if (b < 1 || b > 64) m.fail(key, fmt::format("expected a bit width in 1..64, got {}", b));
   return static_cast<int>(b);
+}
+
+// A layer's `bits`: one width for every tensor, or a map {weights, inputs, outputs}.
+void read_layer_bits(const MapReader& m, LayerSpec& l) {
+  if (!m.has("bits")) return;
+  if (!m.node("bits").IsMap()) {
+    l.bits = read_bits(m);
+    return;
+  }
+  MapReader b(m.node("bits"), m.file(), m.location("bits"));
+  b.check_keys({"weights", "inputs", "outputs"});
+  if (b.has("weights")) l.weight_bits = read_bits(b, "weights");
+  if (b.has("inputs")) l.input_bits = read_bits(b, "inputs");
+  if (b.has("outputs")) l.output_bits = read_bits(b, "outputs");
 }
 
 Shape read_shape(const YAML::Node& n, const std::string& file, const std::string& what) {
@@ -130,7 +144,7 @@ LayerSpec read_layer(const YAML::Node& node, const std::string& file, size_t ind
       }
     else m.fail("inputs", "expected a layer name or a list of layer names");
   }
-  if (m.has("bits")) l.bits = read_bits(m);
+  read_layer_bits(m, l);
   read_density_map(m, l.weight_density, l.input_density);
   switch (l.type) {
     case LayerType::Conv:
@@ -147,6 +161,7 @@ LayerSpec read_layer(const YAML::Node& node, const std::string& file, size_t ind
       if (!m.has("kernel")) m.fail("kernel", "missing required key");
       l.kernel = pair_of(m, "kernel", {0, 0});
       l.stride = pair_of(m, "stride", {1, 1});
+      l.dilation = pair_of(m, "dilation", {1, 1});
       l.ceil_mode = m.get_bool("ceil_mode", false);
       read_padding(m, l);
       break;
@@ -158,7 +173,14 @@ LayerSpec read_layer(const YAML::Node& node, const std::string& file, size_t ind
     case LayerType::Softmax: l.axis = m.get_int("axis", l.type == LayerType::Softmax ? -1 : 0); break;
     case LayerType::Reshape: l.shape = m.get_int_list("shape"); break;
     case LayerType::Transpose: l.perm = m.get_int_list("perm"); break;
-    case LayerType::Unknown: l.op_name = m.get_string("op", "unknown"); break;
+    case LayerType::Unknown:
+      l.op_name = m.get_string("op", "unknown");
+      if (m.has("shape")) {
+        l.shape = m.get_int_list("shape");
+        for (int64_t v : l.shape)
+          if (v < 1) m.fail("shape", fmt::format("expected sizes >= 1, got {}", v));
+      }
+      break;
     default: break;
   }
   for (const char* k : {"filters", "outputs", "groups"})
@@ -262,7 +284,10 @@ std::string write_network_yaml(const NetworkSpec& spec) {
     e << YAML::Flow << YAML::BeginMap;
     e << YAML::Key << "name" << YAML::Value << l.name;
     e << YAML::Key << "type" << YAML::Value << workload::layer_type_name(l.type);
-    if (l.type == LayerType::Unknown) e << YAML::Key << "op" << YAML::Value << l.op_name;
+    if (l.type == LayerType::Unknown) {
+      e << YAML::Key << "op" << YAML::Value << l.op_name;
+      if (!l.shape.empty()) e << YAML::Key << "shape" << YAML::Value << YAML::Flow << l.shape;
+    }
     if (!l.inputs.empty()) {
       e << YAML::Key << "inputs";
       if (l.inputs.size() == 1) e << YAML::Value << l.inputs[0];
@@ -285,6 +310,7 @@ std::string write_network_yaml(const NetworkSpec& spec) {
         if (l.kernel[0] == l.kernel[1]) e << YAML::Value << l.kernel[0];
         else e << YAML::Value << YAML::Flow << YAML::BeginSeq << l.kernel[0] << l.kernel[1] << YAML::EndSeq;
         emit_pair(e, "stride", l.stride, {1, 1});
+        emit_pair(e, "dilation", l.dilation, {1, 1});
         emit_padding(e, l);
         if (l.ceil_mode) e << YAML::Key << "ceil_mode" << YAML::Value << true;
         break;
@@ -300,7 +326,17 @@ std::string write_network_yaml(const NetworkSpec& spec) {
       case LayerType::Transpose: e << YAML::Key << "perm" << YAML::Value << YAML::Flow << l.perm; break;
       default: break;
     }
-    if (l.bits > 0) e << YAML::Key << "bits" << YAML::Value << l.bits;
+    if (l.weight_bits || l.input_bits || l.output_bits) {
+      // Per-tensor widths; a tensor without its own width takes the layer's (or network's) width.
+      const int base = l.bits > 0 ? l.bits : spec.default_bits;
+      e << YAML::Key << "bits" << YAML::Value << YAML::Flow << YAML::BeginMap;
+      e << YAML::Key << "weights" << YAML::Value << l.weight_bits.value_or(base);
+      e << YAML::Key << "inputs" << YAML::Value << l.input_bits.value_or(base);
+      e << YAML::Key << "outputs" << YAML::Value << l.output_bits.value_or(base);
+      e << YAML::EndMap;
+    } else if (l.bits > 0) {
+      e << YAML::Key << "bits" << YAML::Value << l.bits;
+    }
     emit_density(e, l.weight_density, l.input_density);
     e << YAML::EndMap;
   }

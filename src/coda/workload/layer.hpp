@@ -88,6 +88,9 @@ struct LayerSpec {
 
   // precision and sparsity (per tensor of the layer's Problem; <= 0 / unset = network default)
   int bits = 0;
+  /// Per-tensor bit widths (weights, input activations, output activations); each overrides `bits`
+  /// for that tensor (energy-tool text files give one width per tensor).
+  std::optional<int> weight_bits, input_bits, output_bits;
   std::optional<double> weight_density;
   std::optional<double> input_density;
 };

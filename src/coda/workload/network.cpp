@@ -97,6 +97,21 @@ void apply_densities(Problem& p, const LayerSpec& l, const NetworkSpec& n) {
   }
 }
 
+// Per-tensor bit widths override the layer's width (tensor names of builders.cpp).
+void apply_tensor_bits(Problem& p, const LayerSpec& l) {
+  if (!l.weight_bits && !l.input_bits && !l.output_bits) return;
+  for (Tensor& t : p.tensors) {
+    if (t.name == "Weights" && l.weight_bits) t.bits = *l.weight_bits;
+    if (t.name.rfind("Inputs", 0) == 0 && l.input_bits) t.bits = *l.input_bits;
+    if (t.name == "Outputs" && l.output_bits) t.bits = *l.output_bits;
+  }
+  try {
+    p.validate();
+  } catch (const InputError& e) {
+    fail(l, e.what());
+  }
+}
+
 // Numpy-style broadcast of two shapes (element-wise layers).
 Shape broadcast(const LayerSpec& l, const Shape& a, const Shape& b) {
   Shape out(std::max(a.size(), b.size()), 1);
@@ -304,6 +319,13 @@ void infer_layer(Layer& L, const NetworkSpec& net, int64_t batch) {
       L.output_shape = out;
       return;
     }
+    case LayerType::Unknown: {
+      // An operator coda does not model: no work; its output shape is the one the importer knew
+      // (ONNX shape inference) or, without it, the shape of its first input.
+      if (in.empty()) fail(l, "expected at least 1 input, got 0");
+      L.output_shape = l.shape.empty() ? in[0] : l.shape;
+      return;
+    }
     default:
       break;
   }
@@ -315,6 +337,13 @@ void infer_layer(Layer& L, const NetworkSpec& net, int64_t batch) {
 }
 
 }  // namespace
+
+std::array<int64_t, 4> resolved_padding(const LayerSpec& l, int64_t H, int64_t W) {
+  std::array<int64_t, 4> pad = l.pad;
+  resolve_pad(l.pad_mode, H, l.kernel[0], l.stride[0], l.dilation[0], pad[0], pad[1]);
+  resolve_pad(l.pad_mode, W, l.kernel[1], l.stride[1], l.dilation[1], pad[2], pad[3]);
+  return pad;
+}
 
 Network build_network(const NetworkSpec& spec, int64_t batch) {
   if (batch < 1) throw InputError(fmt::format("batch is {}, expected >= 1", batch));
@@ -351,12 +380,14 @@ Network build_network(const NetworkSpec& spec, int64_t batch) {
                                                : spec.inputs[-1 - it->second].shape);
     }
     infer_layer(L, spec, batch);
+    if (L.problem) apply_tensor_bits(*L.problem, L.spec);
     for (int64_t d : L.output_shape)
       if (d < 1) fail(L.spec, fmt::format("output shape {} is empty", shape_string(L.output_shape)));
     if (L.spec.type == LayerType::Unknown)
-      net.warnings.push_back(fmt::format("layer '{}': operator '{}' is not modelled; kept as a non-MAC node "
-                                         "with the shape of its first input",
-                                         L.spec.name, L.spec.op_name));
+      net.warnings.push_back(fmt::format("layer '{}': operator '{}' is not modelled; kept as a node without "
+                                         "work, output shape {}{}",
+                                         L.spec.name, L.spec.op_name, shape_string(L.output_shape),
+                                         L.spec.shape.empty() ? " (that of its first input)" : ""));
     if (!index.emplace(L.spec.name, static_cast<int>(i)).second)
       fail(L.spec, "duplicate layer name");
     net.layers.push_back(std::move(L));

@@ -3,6 +3,7 @@
 // inputs, and a Problem for every layer that computes (conv, fc, matmul, pooling, element-wise).
 // NetworkSpec is what a reader produces (zoo YAML, ONNX, energy-tool text, SCALE-Sim CSV,
 // Timeloop YAML); build_network() is the only place shapes are computed.
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -52,6 +53,10 @@ struct Network {
 /// forward references, cycles, channel/group mismatches, filters larger than the padded input,
 /// non-positive sizes. Throws InputError naming the layer, its origin and what was expected.
 Network build_network(const NetworkSpec& spec, int64_t batch = 1);
+
+/// The explicit padding {top, bottom, left, right} that a conv or pooling layer applies to an H x W
+/// input once SAME / VALID modes are resolved (the rule build_network uses).
+std::array<int64_t, 4> resolved_padding(const LayerSpec& l, int64_t H, int64_t W);
 
 /// Number of elements of a shape (checked product; an empty shape is a scalar, 1 element).
 int64_t shape_elements(const Shape& s);
