@@ -8,6 +8,7 @@
 #include <map>
 
 #include "coda/model/counts.hpp"
+#include "coda/model/evaluate.hpp"
 #include "coda/model/nest.hpp"
 #include "coda/sim/walker.hpp"
 #include "random_cases.hpp"
@@ -110,6 +111,64 @@ TEST(Oracle, RandomCasesCoverTheFeatures) {
   for (int l = 2; l <= 5; ++l) EXPECT_GT(levels[size_t(l)], 500) << l << " levels";
   for (const char* kind : {"conv", "depthwise", "grouped", "matmul", "conv1d"}) EXPECT_GT(kinds[kind], 200) << kind;
   (void)halo;
+}
+
+}  // namespace
+}  // namespace coda
+
+namespace coda {
+namespace {
+
+// Results that cannot be right must never come out of the model (DEVELOPERS.md "Correctness").
+TEST(Oracle, ResultsArePhysicallyPossible) {
+  for (uint64_t seed = 1; seed <= 3000; ++seed) {
+    auto c = testing::random_case(seed);
+    Rng rng(seed * 7 + 1);
+    for (int i = 0; i < c.machine.num_levels; ++i) {
+      auto& lv = c.machine.levels[size_t(i)];
+      lv.read_pj = rng.uniform() * 10;
+      lv.write_pj = rng.uniform() * 10;
+      lv.hop_pj = rng.uniform();
+      lv.read_bandwidth = rng.below(2) ? 0.5 + rng.uniform() * 4 : 0;
+      lv.write_bandwidth = rng.below(2) ? 0.5 + rng.uniform() * 4 : 0;
+      lv.multiple_buffering = int(rng.between(1, 2));
+      lv.latency_cycles = int64_t(rng.below(3));
+      lv.topology = rng.below(4) == 0 ? model::Topology::Systolic : model::Topology::Bus;
+    }
+    c.machine.compute.mac_pj = 1;
+    c.machine.sparsity.gating = rng.below(2);
+    c.machine.sparsity.skipping = rng.below(3) == 0;
+    for (auto& t : c.problem.tensors) t.density = 0.25 + 0.75 * rng.uniform();
+    model::Result r;
+    model::evaluate(c.problem, c.machine, c.mapping, r);
+    ASSERT_TRUE(r.valid) << "seed " << seed << ": " << r.why();
+    const auto& k = r.counts;
+    EXPECT_GT(r.cycles, 0) << seed;
+    EXPECT_GE(r.cycles, double(r.compute_cycles)) << seed;
+    EXPECT_LE(r.utilization, 1.0 + 1e-12) << seed;
+    EXPECT_GT(r.utilization, 0) << seed;
+    EXPECT_LE(r.active_units, r.total_units) << seed;
+    EXPECT_LE(k.macs, k.compute_steps * r.active_units) << seed;
+    EXPECT_GE(r.energy_pj, r.mac_energy_pj) << seed;
+    for (int i = 0; i < k.num_levels; ++i)
+      for (int t = 0; t < k.num_tensors; ++t) {
+        const auto& x = k.at[size_t(i)][size_t(t)];
+        if (!x.kept) continue;
+        bool out = c.problem.tensors[size_t(t)].is_output;
+        EXPECT_GE(x.fills, 0);
+        EXPECT_GE(x.rmw, 0) << seed;
+        EXPECT_LE(x.tile, c.problem.tensor_box_size(t)) << seed;
+        if (out) {
+          EXPECT_LE(x.updates, x.deliveries) << seed;
+          EXPECT_LE(x.fills, x.updates) << seed;  // each residency is written at least once
+          EXPECT_LE(x.updates, k.macs) << seed;
+        } else {
+          EXPECT_LE(x.reads, x.deliveries) << seed;   // multicast can only save reads
+          EXPECT_LE(x.deliveries, k.macs) << seed;    // nothing is delivered that no MAC needs
+          EXPECT_GE(x.reads, i == 0 ? 1 : 0) << seed;
+        }
+      }
+  }
 }
 
 }  // namespace

@@ -1,0 +1,268 @@
+#include "coda/model/evaluate.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "coda/model/transfers.hpp"
+
+namespace coda::model {
+namespace {
+
+template <class... A>
+bool fail(Result& r, const char* fmt, A... a) {
+  r.valid = false;
+  std::snprintf(r.reason.data(), r.reason.size(), fmt, a...);
+  return false;
+}
+
+int64_t physical_instances(const Machine& m, int level) {
+  int64_t n = 1;
+  for (int i = 1; i <= level; ++i) n *= m.levels[size_t(i)].fanout_x * m.levels[size_t(i)].fanout_y;
+  return n;
+}
+
+// Instances of `level` the mapping uses: the product of the spatial factors above it.
+int64_t used_instances(const Nest& n, int level) {
+  int64_t u = 1;
+  const int end = level >= n.num_levels ? n.num_loops : n.level_begin[size_t(level)];
+  for (int k = 0; k < end; ++k)
+    if (n.loops[size_t(k)].spatial) u *= n.loops[size_t(k)].factor;
+  return u;
+}
+
+// Time (cycles) to move r words out of and w words into one instance (0 bandwidth = unlimited).
+double transfer_cycles(double r, double w, const LevelSpec& lv) {
+  double c = 0;
+  if (lv.read_bandwidth > 0) c = std::max(c, r / lv.read_bandwidth);
+  if (lv.write_bandwidth > 0) c = std::max(c, w / lv.write_bandwidth);
+  if (lv.shared_bandwidth > 0) c = std::max(c, (r + w) / lv.shared_bandwidth);
+  return c;
+}
+
+}  // namespace
+
+bool check(const workload::Problem& p, const Machine& m, const mapping::Mapping& map, Nest& nest,
+           Result& r) {
+  r.valid = false;
+  r.reason[0] = '\0';
+  if (p.num_tensors() > kMaxTensors)
+    return fail(r, "problem '%s' has %d tensors; coda's model supports at most %d", p.name.c_str(),
+                p.num_tensors(), kMaxTensors);
+  {
+    // build_nest reports in a std::string; only on the error path.
+    std::string why = build_nest(p, map, m.num_levels, nest);
+    if (!why.empty()) return fail(r, "%s", why.c_str());
+  }
+  for (int t = 0; t < p.num_tensors(); ++t) {
+    const char* why = unsupported_projection(p, t);
+    if (why[0]) return fail(r, "tensor %s: %s", p.tensors[size_t(t)].name.c_str(), why);
+    if (!map.levels[0].keeps(t))
+      return fail(r, "level %s (the outermost) must keep every tensor; the mapping bypasses %s",
+                  m.levels[0].name.c_str(), p.tensors[size_t(t)].name.c_str());
+    for (int i = 0; i < m.num_levels; ++i)
+      if (map.levels[size_t(i)].keeps(t) && !m.levels[size_t(i)].may_keep[size_t(t)])
+        return fail(r, "level %s may not keep %s (the architecture bypasses it there)",
+                    m.levels[size_t(i)].name.c_str(), p.tensors[size_t(t)].name.c_str());
+  }
+  for (int i = 0; i < m.num_levels; ++i) {
+    int64_t fx = i + 1 < m.num_levels ? m.levels[size_t(i + 1)].fanout_x : m.compute.fanout_x;
+    int64_t fy = i + 1 < m.num_levels ? m.levels[size_t(i + 1)].fanout_y : m.compute.fanout_y;
+    int64_t px = 1, py = 1;
+    for (const auto& l : map.levels[size_t(i)].spatial) (l.axis == mapping::Axis::X ? px : py) *= l.factor;
+    const char* child = i + 1 < m.num_levels ? m.levels[size_t(i + 1)].name.c_str() : m.compute.name.c_str();
+    if (px > fx)
+      return fail(r, "level %s: spatial-X factors multiply to %lld but there are %lld %s instances along X",
+                  m.levels[size_t(i)].name.c_str(), (long long)px, (long long)fx, child);
+    if (py > fy)
+      return fail(r, "level %s: spatial-Y factors multiply to %lld but there are %lld %s instances along Y",
+                  m.levels[size_t(i)].name.c_str(), (long long)py, (long long)fy, child);
+  }
+  // Capacity: per pool (the shared capacity, or a partition), tiles x bits x buffering.
+  for (int i = 0; i < m.num_levels; ++i) {
+    const auto& lv = m.levels[size_t(i)];
+    std::array<int64_t, kMaxTensors + 1> need_bits{};  // [0] shared, [1 + k] partition k
+    std::array<int, kMaxTensors + 1> last_tensor{};
+    last_tensor.fill(-1);
+    for (int t = 0; t < p.num_tensors(); ++t) {
+      if (!map.levels[size_t(i)].keeps(t)) continue;
+      int64_t tile = tile_footprint(p, nest, t, i);
+      int64_t bits = 0;
+      if (__builtin_mul_overflow(tile, int64_t(p.tensors[size_t(t)].bits) * lv.multiple_buffering, &bits))
+        return fail(r, "level %s: tile of %s overflows", lv.name.c_str(), p.tensors[size_t(t)].name.c_str());
+      size_t pool = size_t(lv.partition[size_t(t)] + 1);
+      need_bits[pool] += bits;
+      last_tensor[pool] = t;
+    }
+    for (size_t pool = 0; pool < need_bits.size(); ++pool) {
+      if (last_tensor[pool] < 0) continue;
+      int64_t cap_words = pool == 0 ? lv.capacity_words : lv.partition_words[pool - 1];
+      if (cap_words <= 0) continue;  // unbounded
+      int64_t cap_bits = cap_words * lv.word_bits;
+      if (need_bits[pool] > cap_bits) {
+        int64_t need_words = (need_bits[pool] + lv.word_bits - 1) / lv.word_bits;
+        return fail(r,
+                    "level %s: the tiles %s need %lld words of %d bits (x%d buffering) but the %s "
+                    "holds %lld words (%.2fx over)",
+                    lv.name.c_str(), pool == 0 ? "kept in the shared capacity" : "of its partition",
+                    (long long)need_words, lv.word_bits, lv.multiple_buffering,
+                    pool == 0 ? "level" : "partition", (long long)cap_words,
+                    double(need_words) / double(cap_words));
+      }
+    }
+  }
+  r.valid = true;
+  return true;
+}
+
+void evaluate(const workload::Problem& p, const Machine& m, const mapping::Mapping& map, Result& r) {
+  Nest nest;
+  r = Result{};
+  if (!check(p, m, map, nest, r)) return;
+  compute_counts(p, m, map, nest, r.counts);
+  const Counts& c = r.counts;
+  const int L = m.num_levels;
+  const int T = p.num_tensors();
+  const int out = p.output_index();
+
+  // Sparsity (docs/model.md §6): densities are independent; a MAC is effectual when all its
+  // operands are non-zero.
+  double dprod = 1;
+  for (int t = 0; t < T; ++t)
+    if (t != out) dprod *= p.tensors[size_t(t)].density;
+  const bool gate = m.sparsity.gating || m.sparsity.skipping;
+  r.nonzero_macs = double(c.macs) * dprod;
+
+  std::array<int, kMaxTensors> innermost{};
+  for (int t = 0; t < T; ++t) {
+    int k = 0;
+    for (int i = 0; i < L; ++i)
+      if (c.at[size_t(i)][size_t(t)].kept) k = i;
+    innermost[size_t(t)] = k;
+  }
+
+  double dram_words = 0;
+  std::array<double, kMaxLevels> rd_words{}, wr_words{}, net_words{};
+  for (int i = 0; i < L; ++i) {
+    const auto& lv = m.levels[size_t(i)];
+    const double upd_pj = lv.update_pj > 0 ? lv.update_pj : lv.read_pj + lv.write_pj;
+    for (int t = 0; t < T; ++t) {
+      const auto& x = c.at[size_t(i)][size_t(t)];
+      if (!x.kept) continue;
+      const auto& ten = p.tensors[size_t(t)];
+      const double s = double(ten.bits) / double(lv.word_bits);  // words per element
+      double compress = 1;
+      if (i == 0 && m.sparsity.compressed[size_t(t)])
+        compress = std::min(1.0, ten.density * (1.0 + double(m.sparsity.metadata_bits) / double(ten.bits)));
+      // Gating at the innermost keeper: operand reads of t are skipped when another operand is
+      // zero; accumulations of an all-zero product are skipped.
+      double gate_f = 1;
+      if (gate && i == innermost[size_t(t)]) {
+        if (t == out) {
+          gate_f = dprod;
+        } else {
+          gate_f = 1;
+          for (int u = 0; u < T; ++u)
+            if (u != out && u != t) gate_f *= p.tensors[size_t(u)].density;
+        }
+      }
+      auto& e = r.energy[size_t(i)][size_t(t)];
+      if (t == out) {
+        const double first = double(x.fills) * compress, rmw = double(x.rmw) * compress * gate_f,
+                     rd = double(x.reads) * compress;
+        e.write = first * s * lv.write_pj;
+        e.update = rmw * s * upd_pj;
+        e.read = rd * s * lv.read_pj;
+        rd_words[size_t(i)] += (rd + rmw) * s;
+        wr_words[size_t(i)] += (first + rmw) * s;
+        if (i == 0) dram_words += first + rmw + rd;
+      } else {
+        const double rd = double(x.reads) * compress * gate_f, fl = double(x.fills) * compress;
+        e.read = rd * s * lv.read_pj;
+        e.write = fl * s * lv.write_pj;
+        rd_words[size_t(i)] += rd * s;
+        wr_words[size_t(i)] += fl * s;
+        if (i == 0) dram_words += rd + fl;
+      }
+      const double del = double(x.deliveries) * (i == innermost[size_t(t)] ? gate_f : 1.0);
+      e.network = del * s * lv.hop_pj;
+      net_words[size_t(i)] += del * s;
+      r.level_energy_pj[size_t(i)] += e.total();
+    }
+  }
+  r.mac_energy_pj = double(c.macs) * m.compute.mac_pj * (gate ? dprod : 1.0);
+
+  // Time (docs/model.md §5).
+  r.compute_cycles = m.sparsity.skipping
+                         ? int64_t(std::ceil(double(c.compute_steps) * dprod))
+                         : c.compute_steps;
+  double steady = double(r.compute_cycles);
+  r.bottleneck = -1;
+  for (int i = 0; i < L; ++i) {
+    const auto& lv = m.levels[size_t(i)];
+    const double u = double(used_instances(nest, i));
+    double cyc = transfer_cycles(rd_words[size_t(i)] / u, wr_words[size_t(i)] / u, lv);
+    if (lv.network_bandwidth > 0)
+      cyc = std::max(cyc, net_words[size_t(i)] / double(used_instances(nest, i + 1)) / lv.network_bandwidth);
+    r.level_cycles[size_t(i)] = cyc;
+    if (cyc > steady) {
+      steady = cyc;
+      r.bottleneck = i;
+    }
+  }
+  // Exposed time: a single-buffered level cannot fill while its children compute; latency of a
+  // level is paid per transfer burst unless its children double-buffer; systolic arrays pay the
+  // fill/drain skew of the array each time their tile changes.
+  double exposed = 0;
+  for (int i = 1; i < L; ++i) {
+    const auto& lv = m.levels[size_t(i)];
+    if (lv.multiple_buffering >= 2 || lv.write_bandwidth <= 0) continue;
+    double fill_words = 0;
+    for (int t = 0; t < T; ++t)
+      if (c.at[size_t(i)][size_t(t)].kept && t != out)
+        fill_words += double(c.at[size_t(i)][size_t(t)].fills) * double(p.tensors[size_t(t)].bits) / lv.word_bits;
+    exposed += fill_words / double(used_instances(nest, i)) / lv.write_bandwidth;
+  }
+  for (int i = 0; i + 1 < L; ++i) {
+    const auto& lv = m.levels[size_t(i)];
+    if (lv.latency_cycles <= 0) continue;
+    int64_t bursts = 1;
+    if (m.levels[size_t(i + 1)].multiple_buffering < 2)
+      for (int k = 0; k < nest.level_begin[size_t(i + 1)]; ++k)
+        if (!nest.loops[size_t(k)].spatial) bursts *= nest.loops[size_t(k)].factor;
+    exposed += double(lv.latency_cycles) * double(bursts);
+  }
+  for (int i = 0; i < L; ++i) {
+    const auto& lv = m.levels[size_t(i)];
+    if (lv.topology != Topology::Systolic) continue;
+    int64_t ux = 1, uy = 1, passes = 1;
+    for (const auto& l : map.levels[size_t(i)].spatial) (l.axis == mapping::Axis::X ? ux : uy) *= l.factor;
+    for (int k = 0; k < nest.level_begin[size_t(i + 1 < L ? i + 1 : L)]; ++k)
+      if (!nest.loops[size_t(k)].spatial) passes *= nest.loops[size_t(k)].factor;
+    exposed += double(ux + uy - 2) * double(passes);
+  }
+  r.exposed_cycles = exposed;
+  r.cycles = steady + exposed;
+
+  r.total_units = physical_instances(m, L - 1) * m.compute.fanout_x * m.compute.fanout_y;
+  r.active_units = used_instances(nest, L);
+  const double useful = m.sparsity.skipping ? r.nonzero_macs : double(c.macs);
+  r.utilization = r.cycles > 0 ? useful / (r.cycles * double(r.total_units)) : 0;
+
+  double leak = 0, area = 0;
+  for (int i = 0; i < L; ++i) {
+    const double inst = double(physical_instances(m, i));
+    r.leak_pj[size_t(i)] = m.levels[size_t(i)].leak_pj_per_cycle * inst * r.cycles;
+    leak += r.leak_pj[size_t(i)];
+    area += m.levels[size_t(i)].area_um2 * inst;
+  }
+  r.compute_leak_pj = m.compute.leak_pj_per_cycle * double(r.total_units) * r.cycles;
+  area += m.compute.area_um2 * double(r.total_units);
+  r.area_um2 = area;
+  double e = r.mac_energy_pj + leak + r.compute_leak_pj;
+  for (int i = 0; i < L; ++i) e += r.level_energy_pj[size_t(i)];
+  r.energy_pj = e;
+  r.dram_accesses_per_mac = c.macs ? dram_words / double(c.macs) : 0;
+}
+
+}  // namespace coda::model
