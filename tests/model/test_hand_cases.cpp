@@ -26,12 +26,10 @@ model::Machine two_level() {
   model::Machine m;
   m.num_levels = 2;
   m.levels[0].name = "DRAM";
-  m.levels[0].read_pj = 200;
-  m.levels[0].write_pj = 200;
+  m.levels[0].set_energy(200, 200);
   m.levels[1].name = "RF";
   m.levels[1].capacity_words = 16;
-  m.levels[1].read_pj = 1;
-  m.levels[1].write_pj = 1;
+  m.levels[1].set_energy(1, 1);
   m.compute.mac_pj = 1;
   return m;
 }

@@ -126,9 +126,8 @@ TEST(Oracle, ResultsArePhysicallyPossible) {
     Rng rng(seed * 7 + 1);
     for (int i = 0; i < c.machine.num_levels; ++i) {
       auto& lv = c.machine.levels[size_t(i)];
-      lv.read_pj = rng.uniform() * 10;
-      lv.write_pj = rng.uniform() * 10;
-      lv.hop_pj = rng.uniform();
+      lv.set_energy(rng.uniform() * 10, rng.uniform() * 10);
+      lv.hop_pj.fill(rng.uniform());
       lv.read_bandwidth = rng.below(2) ? 0.5 + rng.uniform() * 4 : 0;
       lv.write_bandwidth = rng.below(2) ? 0.5 + rng.uniform() * 4 : 0;
       lv.multiple_buffering = int(rng.between(1, 2));

@@ -145,10 +145,11 @@ void evaluate(const workload::Problem& p, const Machine& m, const mapping::Mappi
   std::array<double, kMaxLevels> rd_words{}, wr_words{}, net_words{};
   for (int i = 0; i < L; ++i) {
     const auto& lv = m.levels[size_t(i)];
-    const double upd_pj = lv.update_pj > 0 ? lv.update_pj : lv.read_pj + lv.write_pj;
     for (int t = 0; t < T; ++t) {
       const auto& x = c.at[size_t(i)][size_t(t)];
       if (!x.kept) continue;
+      const double rd_pj = lv.read_pj[size_t(t)], wr_pj = lv.write_pj[size_t(t)];
+      const double upd_pj = lv.update_pj[size_t(t)] > 0 ? lv.update_pj[size_t(t)] : rd_pj + wr_pj;
       const auto& ten = p.tensors[size_t(t)];
       const double s = double(ten.bits) / double(lv.word_bits);  // words per element
       double compress = 1;
@@ -170,22 +171,22 @@ void evaluate(const workload::Problem& p, const Machine& m, const mapping::Mappi
       if (t == out) {
         const double first = double(x.fills) * compress, rmw = double(x.rmw) * compress * gate_f,
                      rd = double(x.reads) * compress;
-        e.write = first * s * lv.write_pj;
+        e.write = first * s * wr_pj;
         e.update = rmw * s * upd_pj;
-        e.read = rd * s * lv.read_pj;
+        e.read = rd * s * rd_pj;
         rd_words[size_t(i)] += (rd + rmw) * s;
         wr_words[size_t(i)] += (first + rmw) * s;
         if (i == 0) dram_words += first + rmw + rd;
       } else {
         const double rd = double(x.reads) * compress * gate_f, fl = double(x.fills) * compress;
-        e.read = rd * s * lv.read_pj;
-        e.write = fl * s * lv.write_pj;
+        e.read = rd * s * rd_pj;
+        e.write = fl * s * wr_pj;
         rd_words[size_t(i)] += rd * s;
         wr_words[size_t(i)] += fl * s;
         if (i == 0) dram_words += rd + fl;
       }
       const double del = double(x.deliveries) * (i == innermost[size_t(t)] ? gate_f : 1.0);
-      e.network = del * s * lv.hop_pj;
+      e.network = del * s * lv.hop_pj[size_t(t)];
       net_words[size_t(i)] += del * s;
       r.level_energy_pj[size_t(i)] += e.total();
     }
@@ -203,7 +204,7 @@ void evaluate(const workload::Problem& p, const Machine& m, const mapping::Mappi
     const double u = double(used_instances(nest, i));
     double cyc = transfer_cycles(rd_words[size_t(i)] / u, wr_words[size_t(i)] / u, lv);
     if (lv.network_bandwidth > 0)
-      cyc = std::max(cyc, net_words[size_t(i)] / double(used_instances(nest, i + 1)) / lv.network_bandwidth);
+      cyc = std::max(cyc, net_words[size_t(i)] / u / lv.network_bandwidth);
     r.level_cycles[size_t(i)] = cyc;
     if (cyc > steady) {
       steady = cyc;

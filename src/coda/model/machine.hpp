@@ -38,13 +38,23 @@ struct LevelSpec {
   Topology topology = Topology::Bus;
   std::array<bool, kMaxTensors> multicast{true, true, true, true};
   std::array<bool, kMaxTensors> reduction{false, false, false, false};
-  double network_bandwidth = 0;  ///< words per cycle into each child; 0 = unlimited
-  double hop_pj = 0;             ///< energy per word delivered to one child
+  double network_bandwidth = 0;  ///< words per cycle through the network of one instance; 0 = unlimited
+  std::array<double, kMaxTensors> hop_pj{};  ///< energy per word delivered to one child
 
-  // Energy per action, per word of `word_bits` bits (pJ), and area of one instance (um^2).
-  double read_pj = 0, write_pj = 0, update_pj = 0;
+  // Energy per action per word of `word_bits` bits (pJ), per tensor (partitions of one level can
+  // be different memories), and leakage / area of one instance.
+  std::array<double, kMaxTensors> read_pj{}, write_pj{};
+  /// Read-modify-write of one word; 0 = read_pj + write_pj.
+  std::array<double, kMaxTensors> update_pj{};
   double leak_pj_per_cycle = 0;
   double area_um2 = 0;
+
+  /// Sets the same per-word energies for every tensor (tests, simple machines).
+  void set_energy(double read, double write, double update = 0) {
+    read_pj.fill(read);
+    write_pj.fill(write);
+    update_pj.fill(update);
+  }
 };
 
 struct ComputeSpec {
