@@ -107,6 +107,11 @@ int64_t Architecture::total_macs() const {
   return checked_mul(leaves, compute.instances_per_parent(), "MAC units");
 }
 
+int64_t Architecture::pe_count() const {
+  if (levels.size() >= 2 && levels.back().instances_per_parent() > 1) return total_instances(levels.size() - 1);
+  return total_macs();
+}
+
 double Architecture::peak_macs_per_second() const { return static_cast<double>(total_macs()) * clock_hz; }
 
 std::optional<size_t> Architecture::level_index(std::string_view n) const {

@@ -166,7 +166,7 @@ std::vector<std::string> default_tensor_names();
 struct Architecture {
   std::string name;
   std::string description;  ///< one line
-  std::string source;       ///< file or preset the description came from
+  std::string reference;    ///< the publication(s) the numbers come from
   std::string dataflow;     ///< native dataflow(s), e.g. "rs" or "ws/os"; "" = unspecified
   double clock_hz = 1e9;
   Technology tech;
@@ -175,12 +175,18 @@ struct Architecture {
   std::vector<StorageLevel> levels;  ///< outermost first
   Compute compute;
   Sparsity sparsity;
-  Origin origin;
+  Origin origin;  ///< the file or preset it was read from ("<preset>/eyeriss.yaml"); see source()
+
+  /// The file or preset the description came from.
+  const std::string& source() const { return origin.where; }
 
   /// Total instances of level `i`: product of the fanouts from the root (overflow-checked).
   int64_t total_instances(size_t i) const;
   /// Total MAC units (instances of the innermost level x compute mesh).
   int64_t total_macs() const;
+  /// Processing elements: the instances of the innermost storage level when it is replicated (a
+  /// per-PE store, like Eyeriss's spads), otherwise the MAC units (a PE without local storage).
+  int64_t pe_count() const;
   /// MACs per cycle at full utilization (= total_macs()).
   int64_t peak_macs_per_cycle() const { return total_macs(); }
   /// Peak MACs per second at clock_hz.
