@@ -2,6 +2,7 @@
 // (`coda arch show`, with energies and areas per component, comes with the technology library.)
 #include <fmt/format.h>
 
+#include <cmath>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -27,7 +28,15 @@ io::ParameterOverrides overrides_of(const std::vector<std::string>& sets) {
   return o;
 }
 
-std::string kib(int64_t bits) { return fmt::format("{:.1f}", static_cast<double>(bits) / 8.0 / 1024.0); }
+// 33.64 -> "33.6", 45875.23 -> "45,875.2" (rounded to one decimal, thousands grouped).
+std::string one_decimal(double v) {
+  const long long tenths = std::llround(v * 10.0);
+  return fmt::format("{}.{}", report::grouped(tenths / 10), tenths % 10);
+}
+
+std::string kib(int64_t bits) { return one_decimal(static_cast<double>(bits) / 8.0 / 1024.0); }
+
+std::string gmacs(double per_second) { return one_decimal(per_second / 1e9); }
 
 std::string mhz(double hz) { return fmt::format("{:g}", hz / 1e6); }
 
@@ -44,17 +53,21 @@ void run_list() {
   t.add_column("MHz");
   t.add_column("dataflow", report::Table::Align::Left);
   t.add_column("description", report::Table::Align::Left);
+  std::string footnotes;
   for (const io::PresetInfo& p : io::preset_list()) {
     const arch::Architecture a = io::load_preset(p.name);
-    std::string desc = a.description;
     if (!p.parameters.empty()) {
       std::string params;
-      for (const io::ArchParameter& q : p.parameters) params += fmt::format("{}{}={}", params.empty() ? "" : " ", q.name, q.default_value);
-      desc += " [parameters: " + params + "]";
+      for (const io::ArchParameter& q : p.parameters)
+        params += fmt::format("{}{}={}", params.empty() ? "" : " ", q.name, q.default_value);
+      footnotes += fmt::format("  {}: {}\n", p.name, params);
     }
-    t.add_row({p.name, pes_text(a), kib(a.on_chip_bits()), mhz(a.clock_hz), a.dataflow.empty() ? "-" : a.dataflow, desc});
+    t.add_row({p.name + (p.parameters.empty() ? "" : " *"), pes_text(a), kib(a.on_chip_bits()), mhz(a.clock_hz),
+               a.dataflow.empty() ? "-" : a.dataflow, a.description});
   }
   std::cout << t.to_text();
+  if (!footnotes.empty())
+    std::cout << "\n* parameterised (defaults shown above; override with --set NAME=VALUE):\n" << footnotes;
 }
 
 void run_check(const ArchOptions& o) {
@@ -77,8 +90,8 @@ void run_check(const ArchOptions& o) {
   }
   std::cout << fmt::format("  on-chip storage {} kB ({})\n", kib(a.on_chip_bits()), by_class.empty() ? "none" : by_class);
   std::cout << fmt::format("  clock           {} MHz\n", mhz(a.clock_hz));
-  std::cout << fmt::format("  peak            {} MACs/cycle, {:.4g} GMAC/s\n", report::grouped(a.peak_macs_per_cycle()),
-                           a.peak_macs_per_second() / 1e9);
+  std::cout << fmt::format("  peak            {} MACs/cycle, {} GMAC/s\n", report::grouped(a.peak_macs_per_cycle()),
+                           gmacs(a.peak_macs_per_second()));
   if (!a.dataflow.empty()) std::cout << fmt::format("  dataflow        {}\n", a.dataflow);
   if (!warnings.empty()) std::cout << fmt::format("  warnings        {}\n", warnings.size());
 }

@@ -372,7 +372,14 @@ std::vector<ArchParameter> arch_yaml_parameters(const std::string& text, const s
 }
 
 Architecture parse_arch_yaml(const std::string& text, const std::string& file, const ParameterOverrides& overrides) {
-  YAML::Node root = parse_yaml(text, file);
+  YAML::Node root;
+  try {
+    root = parse_yaml(text, file);
+  } catch (const InputError& e) {
+    // `${...}` is fine in block values, but inside [ ] or { } its braces end the collection.
+    if (text.find("${") == std::string::npos) throw;
+    throw InputError(std::string(e.what()) + " (inside [ ] or { }, quote parameter expressions: \"${N}\")");
+  }
   const ParamTable params = resolve_parameters(declared_parameters(root, file), overrides, file);
   substitute_tree(root, params, file, "");
 
