@@ -111,7 +111,9 @@ TEST(EnergyToolText, BadInputNamesFileLineAndField) {
       {"1,227,227,3,1,0,16,11,11,3,96,0,16,54,55,96,1,0,16,4,4,0,0,0,0\n", "field 14 (output height): expected 55"},
       {"1,5,5,3,1,0,16,11,11,3,96,0,16,1,1,96,1,0,16,4,4,0,0,0,0\n", "field 8 (filter height): filter 11 is larger than the padded input 5"},
       {"1,227,227,3,1,0,16,11,11,2,96,0,16,55,55,96,1,0,16,4,4,0,0,0,0\n", "field 10 (filter channels): filter channels 2 do not divide"},
-      {"1,227,227,3,4,0,16,11,11,3,96,0,16,55,55,96,4,0,16,4,4,0,0,0,0\n", "field 5 (input maps (batch)): coda reads one input map"},
+      {"1,227,227,3,4,0,16,11,11,3,96,0,16,55,55,96,4,0,16,4,4,0,0,0,0\n2,1,1,4,2,0,16,1,1,4,4,0,16,1,1,4,2,0,16,1,1,0,0,0,0\n",
+       "layers.txt:2: field 5 (input maps (batch)): expected 4 maps as on the first line"},
+      {"1,227,227,3,4,0,16,11,11,3,96,0,16,55,55,96,1,0,16,4,4,0,0,0,0\n", "field 17 (output maps (batch)): expected 4"},
       {"1,227,227,3,1,999999999,16,11,11,3,96,0,16,55,55,96,1,0,16,4,4,0,0,0,0\n", "field 6 (input zero entries): 999999999 zero entries"},
       {"1,227,227,3,1,0,0,11,11,3,96,0,16,55,55,96,1,0,16,4,4,0,0,0,0\n", "field 7 (input bits): expected a bit width in 1..64"},
       {"1,227,0,3,1,0,16,11,11,3,96,0,16,55,55,96,1,0,16,4,4,0,0,0,0\n", "field 3 (input width): expected an integer >= 1, got 0"},
@@ -124,4 +126,14 @@ TEST(EnergyToolText, BadInputNamesFileLineAndField) {
     const std::string msg = error_of(c.text);
     EXPECT_NE(msg.find(c.expect), std::string::npos) << "text: " << c.text << "\nmessage: " << msg;
   }
+}
+
+TEST(EnergyToolText, NumberOfMapsIsTheBatch) {
+  const std::string text = "1,13,13,8,4,2704,16,3,3,8,16,0,16,11,11,16,4,0,16,1,1,0,0,0,0\n";
+  auto spec = io::parse_energy_tool_text(text, "b.txt");
+  EXPECT_EQ(spec.batch, 4);
+  EXPECT_DOUBLE_EQ(*spec.layers[0].input_density, 0.5);  // 2704 of 4 x 13 x 13 x 8 entries are zero
+  auto net = build_network(spec, spec.batch);
+  EXPECT_EQ(compute_stats(net).total.macs, 4LL * 11 * 11 * 16 * 8 * 9);
+  EXPECT_EQ(io::write_energy_tool_text(net), text);
 }

@@ -18,7 +18,7 @@ namespace {
 struct StatsOptions {
   std::string network;
   std::string format = "table";
-  int64_t batch = 1;
+  std::optional<int64_t> batch;
   std::optional<double> density, weight_density, input_density;
   std::string density_file;
   bool all_layers = false;
@@ -32,7 +32,7 @@ void run_stats(const StatsOptions& o) {
   if (o.weight_density) d.global.weights = o.weight_density;
   if (o.input_density) d.global.inputs = o.input_density;
   workload::apply_density_overrides(spec, d);
-  workload::Network net = workload::build_network(spec, o.batch);
+  workload::Network net = workload::build_network(spec, o.batch.value_or(spec.batch));
   for (const std::string& w : net.warnings) std::cerr << "coda: warning: " << w << "\n";
   workload::NetworkStats st = workload::compute_stats(net);
   report::StatsReportOptions ro;
@@ -55,9 +55,10 @@ void register_stats(CLI::App& app) {
   cmd->add_option("--format", opt->format, "Output format")
       ->check(CLI::IsMember({"table", "csv", "json"}))
       ->default_val("table");
-  cmd->add_option("--batch", opt->batch, "Batch size N (scales MACs and activations)")
-      ->check(CLI::Range(int64_t{1}, int64_t{1} << 40))
-      ->default_val(1);
+  cmd->add_option("--batch", opt->batch,
+                  "Batch size N (scales MACs and activations); default: the batch the file states (Timeloop N, "
+                  "energy-tool maps, network YAML 'batch'), else 1")
+      ->check(CLI::Range(int64_t{1}, int64_t{1} << 40));
   cmd->add_option("--density", opt->density, "Density (non-zero fraction) of every tensor, in (0, 1]")
       ->check(CLI::Range(1e-9, 1.0));
   cmd->add_option("--weight-density", opt->weight_density, "Density of the weights of every layer, in (0, 1]")

@@ -7,5 +7,7 @@ namespace coda::cli {
 
 void register_zoo(CLI::App& app);
 void register_stats(CLI::App& app);
+void register_arch(CLI::App& app);
+void register_tech(CLI::App& app);
 
 }  // namespace coda::cli

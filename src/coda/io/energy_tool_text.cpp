@@ -74,9 +74,11 @@ LayerSpec read_line(const TextRecord& r, int64_t index, NetworkSpec& spec) {
   const int64_t E = f[13], F = f[14];
   const int64_t sy = f[19], sx = f[20];
   const int64_t pt = f[21], pb = f[22], pl = f[23], pr = f[24];
-  if (N != 1)
-    r.fail(4, kFieldNames[4], fmt::format("coda reads one input map per layer (N = 1), got {}; give the batch "
-                                          "size with 'coda stats --batch {}' instead", N, N));
+  // The number of maps is the batch; coda has one batch per network (NetworkSpec::batch).
+  if (index == 1) spec.batch = N;
+  else if (N != spec.batch)
+    r.fail(4, kFieldNames[4], fmt::format("expected {} maps as on the first line (coda uses one batch size per "
+                                          "network), got {}", spec.batch, N));
   if (f[16] != N) r.fail(16, kFieldNames[16], fmt::format("expected {} (the input maps), got {}", N, f[16]));
   // Filter channels C/G: the input channels must be a multiple (grouped / depthwise convolution).
   if (C % CperG != 0)
@@ -155,7 +157,6 @@ NetworkSpec parse_energy_tool_text(const std::string& text, const std::string& f
 NetworkSpec read_energy_tool_text(const std::string& path) { return parse_energy_tool_text(read_text_file(path), path); }
 
 std::string write_energy_tool_text(const workload::Network& net, std::vector<std::string>* notes) {
-  if (net.batch != 1) throw InputError("energy-tool text: the network must be built at batch 1");
   int skipped = 0;
   const std::vector<ConvView> views = conv_views(net, &skipped);
   if (views.empty())
@@ -175,11 +176,11 @@ std::string write_energy_tool_text(const workload::Network& net, std::vector<std
                                    workload::layer_type_name(v.type), v.H,
                                    v.weights_are_activations ? "; its second operand (an activation) becomes the filters"
                                                              : ""));
-    const int64_t in_entries = checked_mul(checked_mul(v.H, v.W), v.C);
+    const int64_t in_entries = checked_mul(checked_mul(checked_mul(v.H, v.W), v.C), net.batch);
     const int64_t w_entries = checked_mul(checked_mul(checked_mul(v.R, v.S), v.C / v.G), v.M);
     out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", index++, v.H,
-                       v.W, v.C, 1, zeros(v.input_density, in_entries), v.input_bits, v.R, v.S, v.C / v.G, v.M,
-                       zeros(v.weight_density, w_entries), v.weight_bits, v.E, v.F, v.M, 1, 0, v.output_bits,
+                       v.W, v.C, net.batch, zeros(v.input_density, in_entries), v.input_bits, v.R, v.S, v.C / v.G, v.M,
+                       zeros(v.weight_density, w_entries), v.weight_bits, v.E, v.F, v.M, net.batch, 0, v.output_bits,
                        v.stride_h, v.stride_w, v.pad[0], v.pad[1], v.pad[2], v.pad[3]);
   }
   if (notes && skipped > 0)

@@ -17,12 +17,13 @@ namespace coda::io {
 
 /// Parses a layer file; `file` is used in messages and names the network (its stem). Each line
 /// becomes an independent layer (the format states no connectivity) with its own graph input
-/// "<layer>_in". Throws InputError naming the file, line and field.
+/// "<layer>_in"; the number of maps (equal on every line) becomes NetworkSpec::batch. Throws
+/// InputError naming the file, line and field.
 workload::NetworkSpec parse_energy_tool_text(const std::string& text, const std::string& file);
 workload::NetworkSpec read_energy_tool_text(const std::string& path);
 
 /// Writes the CONV/FC layers (and linear / matmul layers as 1x1 convolutions over their rows) of a
-/// network built at batch 1. Layers without MACs are not written; `notes` (if given) receives one
+/// built network; its batch is the number of maps. Layers without MACs are not written; `notes` (if given) receives one
 /// line per approximation or omission. Throws InputError for a layer the format cannot express
 /// (dilation).
 std::string write_energy_tool_text(const workload::Network& net, std::vector<std::string>* notes = nullptr);

@@ -197,13 +197,15 @@ LayerSpec read_layer(const YAML::Node& node, const std::string& file, size_t ind
 NetworkSpec parse_network_yaml(const std::string& text, const std::string& file) {
   YAML::Node root = parse_yaml(text, file);
   MapReader m(root, file, "network");
-  m.check_keys({"name", "title", "source", "input", "inputs", "bits", "density", "layers"});
+  m.check_keys({"name", "title", "source", "batch", "input", "inputs", "bits", "density", "layers"});
   NetworkSpec spec;
   spec.file = file;
   spec.name = m.get_string("name");
   spec.title = m.get_string("title", "");
   spec.source = m.get_string("source", "");
   if (m.has("bits")) spec.default_bits = read_bits(m);
+  spec.batch = m.get_int("batch", 1);
+  if (spec.batch < 1) m.fail("batch", fmt::format("expected a batch size >= 1, got {}", spec.batch));
   std::optional<double> wd, id;
   read_density_map(m, wd, id);
   spec.default_weight_density = wd.value_or(1.0);
@@ -269,6 +271,7 @@ std::string write_network_yaml(const NetworkSpec& spec) {
   e << YAML::Key << "name" << YAML::Value << spec.name;
   if (!spec.title.empty()) e << YAML::Key << "title" << YAML::Value << spec.title;
   if (!spec.source.empty()) e << YAML::Key << "source" << YAML::Value << spec.source;
+  if (spec.batch != 1) e << YAML::Key << "batch" << YAML::Value << spec.batch;
   if (spec.default_bits != 16) e << YAML::Key << "bits" << YAML::Value << spec.default_bits;
   emit_density(e, spec.default_weight_density == 1.0 ? std::nullopt : std::optional(spec.default_weight_density),
                spec.default_input_density == 1.0 ? std::nullopt : std::optional(spec.default_input_density));

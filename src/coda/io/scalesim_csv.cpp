@@ -161,7 +161,6 @@ NetworkSpec parse_scalesim_csv(const std::string& text, const std::string& file)
 NetworkSpec read_scalesim_csv(const std::string& path) { return parse_scalesim_csv(read_text_file(path), path); }
 
 std::string write_scalesim_csv(const workload::Network& net, ScaleSimForm form, std::vector<std::string>* notes) {
-  if (net.batch != 1) throw InputError("SCALE-Sim CSV: the network must be built at batch 1");
   int skipped = 0;
   const std::vector<ConvView> views = conv_views(net, &skipped);
   if (views.empty())
@@ -217,6 +216,8 @@ std::string write_scalesim_csv(const workload::Network& net, ScaleSimForm form, 
   if (notes && skipped > 0)
     notes->push_back(fmt::format("{} layers without MACs (pooling, activations, element-wise, data layout) are not "
                                  "written: SCALE-Sim simulates CONV/GEMM layers only", skipped));
+  if (notes && net.batch > 1)
+    notes->push_back(fmt::format("batch {} not written: a SCALE-Sim topology describes one image", net.batch));
   return out;
 }
 

@@ -22,7 +22,7 @@ enum class ScaleSimForm { Conv, Gemm };
 workload::NetworkSpec parse_scalesim_csv(const std::string& text, const std::string& file);
 workload::NetworkSpec read_scalesim_csv(const std::string& path);
 
-/// Writes the MAC layers of a network built at batch 1 in the given form. Layers without MACs are
+/// Writes the MAC layers of a built network (one image: SCALE-Sim has no batch) in the given form. Layers without MACs are
 /// not written; `notes` (if given) receives one line per approximation or omission. Throws
 /// InputError for a layer the format cannot express (dilation, in the conv form).
 std::string write_scalesim_csv(const workload::Network& net, ScaleSimForm form,

@@ -87,12 +87,13 @@ void Library::load_accelergy_ert_text(const std::string& text, const std::string
       double e = ar.get_double("energy");
       if (e < 0) ar.fail("energy", fmt::format("expected an energy >= 0 pJ, got {}", e));
       const YAML::Node args = ar.node("arguments");
-      if (args.IsDefined() && !args.IsNull() && !args.IsMap())
-        ar.fail("arguments", "expected a map of arguments or null");
+      // (A missing key gives an invalid node whose type may not be asked: test IsDefined first.)
+      const bool args_map = args.IsDefined() && args.IsMap();
+      if (args.IsDefined() && !args.IsNull() && !args_map) ar.fail("arguments", "expected a map of arguments or null");
       const char* f = field_of_action(an);
       if (f == nullptr) continue;
       // Accelergy 0.4 gives leakage per cycle of `global_cycle_seconds`; coda's is per 1 ns cycle.
-      if (std::string(f) == "leak" && args.IsMap() && args["global_cycle_seconds"].IsDefined()) {
+      if (std::string(f) == "leak" && args_map && args["global_cycle_seconds"].IsDefined()) {
         const double tc = io::as_double(args["global_cycle_seconds"], file, "argument 'global_cycle_seconds'");
         if (!(tc > 0)) ar.fail("arguments", fmt::format("global_cycle_seconds must be > 0, got {}", tc));
         e *= 1e-9 / tc;

@@ -26,6 +26,9 @@ struct NetworkSpec {
   std::string file;         ///< file it was read from, for messages ("<zoo>/alexnet.yaml")
   std::vector<GraphInput> inputs;
   std::vector<LayerSpec> layers;
+  /// Batch the file states (Timeloop N, energy-tool number of maps, network YAML `batch`): the
+  /// default of `coda stats --batch`. Shapes still exclude it; build_network() takes the batch.
+  int64_t batch = 1;
   int default_bits = 16;
   double default_weight_density = 1.0;
   double default_input_density = 1.0;
