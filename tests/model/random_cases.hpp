@@ -108,7 +108,11 @@ inline mapping::Mapping random_mapping(Rng& rng, const workload::Problem& p, con
     int64_t covered = 1;
     // Innermost level first; level 0's first temporal loop takes what remains.
     for (int i = m.num_levels - 1; i >= 0 && covered < bound; --i) {
-      for (int kind = 0; kind < 3 && covered < bound; ++kind) {
+      // Nest order within a level is temporal then spatial, so the spatial loops (inner) are
+      // chosen first: kind 1 = X, 2 = Y, then 0 = temporal.
+      for (int kind : {1, 2, 0}) {
+        if (covered >= bound) break;
+        if (kind == 0 && i == 0) continue;  // level 0's one temporal loop per dimension takes the rest
         int64_t room = ceil_div(bound, covered);
         int64_t f = 1;
         if (kind == 0) {
@@ -128,8 +132,8 @@ inline mapping::Mapping random_mapping(Rng& rng, const workload::Problem& p, con
         mapping::Loop l{d, f, kind == 2 ? mapping::Axis::Y : mapping::Axis::X};
         if (kind == 0)
           temporal[size_t(i)].push_back(l);
-        else
-          map.levels[size_t(i)].spatial.push_back(l);
+        else  // chosen inner-first, so each new spatial loop goes outside the previous ones
+          map.levels[size_t(i)].spatial.insert(map.levels[size_t(i)].spatial.begin(), l);
       }
     }
     if (covered < bound) {
@@ -142,8 +146,6 @@ inline mapping::Mapping random_mapping(Rng& rng, const workload::Problem& p, con
     // Random order, with a loop of factor 1 sometimes (it must not change anything).
     for (size_t k = t.size(); k > 1; --k) std::swap(t[k - 1], t[size_t(rng.below(k))]);
     if (rng.below(4) == 0) t.insert(t.begin() + int64_t(rng.below(t.size() + 1)), mapping::Loop{0, 1, mapping::Axis::X});
-    auto& s = map.levels[size_t(i)].spatial;
-    for (size_t k = s.size(); k > 1; --k) std::swap(s[k - 1], s[size_t(rng.below(k))]);
     map.levels[size_t(i)].temporal = t;
     uint32_t keep = 0;
     for (int tt = 0; tt < p.num_tensors(); ++tt)

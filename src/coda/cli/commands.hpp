@@ -9,5 +9,6 @@ void register_zoo(CLI::App& app);
 void register_stats(CLI::App& app);
 void register_arch(CLI::App& app);
 void register_tech(CLI::App& app);
+void register_eval(CLI::App& app);
 
 }  // namespace coda::cli

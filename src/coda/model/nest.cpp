@@ -46,6 +46,16 @@ std::string build_nest(const workload::Problem& p, const mapping::Mapping& m, in
     if (__builtin_mul_overflow(running[size_t(l.dim)], l.factor, &running[size_t(l.dim)]))
       return fmt::format("the factors of {} overflow 64 bits", p.dim_names[size_t(l.dim)]);
   }
+  // A loop never has more iterations than its stride can use: ceil tiling leaves the last tile
+  // partial, but a loop whose later iterations are all empty is a malformed mapping.
+  for (int k = 0; k < n; ++k) {
+    const auto& l = out.loops[size_t(k)];
+    const int64_t useful = (p.bounds[size_t(l.dim)] + l.stride - 1) / l.stride;
+    if (l.factor > useful)
+      return fmt::format("level {}: loop {}{} has {} iterations but {} (bound {}, {} per iteration) needs at most {}",
+                         l.level, p.dim_names[size_t(l.dim)], l.factor, l.factor, p.dim_names[size_t(l.dim)],
+                         p.bounds[size_t(l.dim)], l.stride, useful);
+  }
   for (int d = 0; d < p.num_dims(); ++d) {
     if (running[size_t(d)] < p.bounds[size_t(d)])
       return fmt::format("the factors of {} multiply to {}, less than its bound {}",

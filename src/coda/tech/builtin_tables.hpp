@@ -82,6 +82,10 @@ inline constexpr double kEyerissArray = 2;
 inline constexpr double kEyerissBuffer = 6;
 inline constexpr double kEyerissDram = 200;
 inline constexpr int kEyerissWordBits = 16;
+/// Largest SRAM (words) the Eyeriss65 model prices as PE-local "RF" rather than "global buffer":
+/// 512 words = 1 kB, twice the 0.5 kB RF per PE of the ISCA 2016 baseline; the smallest global
+/// buffer of the study (tens of kB) is far above it.
+inline constexpr int64_t kEyerissRfMaxWords = 512;
 /// The absolute scale: energy of one 16-bit integer MAC at 65 nm, pJ = the Horowitz 45 nm 16-bit
 /// MAC (16-bit multiply + 32-bit accumulate) times the 45 -> 65 nm energy factor.
 double eyeriss_mac_pj();

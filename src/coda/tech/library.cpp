@@ -192,11 +192,14 @@ ComponentCost Library::builtin_price(const ComponentDesc& d, int node_nm) const 
     if (dram) {
       c.read_pj = c.write_pj = tables::kEyerissDram * u * w;
       c.source = fmt::format("Eyeriss ISCA 2016: DRAM {} {} x {}/16 bits", tables::kEyerissDram, unit, d.word_bits);
-    } else if (d.cls == "sram") {
+    } else if (d.cls == "sram" && d.capacity_words > tables::kEyerissRfMaxWords) {
       c.read_pj = c.write_pj = tables::kEyerissBuffer * u * w;
       c.source = fmt::format("Eyeriss ISCA 2016: global buffer {} {} x {}/16 bits", tables::kEyerissBuffer, unit,
                              d.word_bits);
-    } else if (d.cls == "regfile" || d.cls == "latch") {
+    } else if (d.cls == "regfile" || d.cls == "latch" || d.cls == "sram") {
+      // The ISCA 2016 model has one cost for all PE-local storage ("RF", 0.5 kB per PE in its
+      // baseline), whatever the circuit: Eyeriss v1's 224-word filter spad is an SRAM but is
+      // priced as RF. An SRAM up to kEyerissRfMaxWords words is therefore an RF here.
       c.read_pj = c.write_pj = tables::kEyerissRf * u * w;
       c.source = fmt::format("Eyeriss ISCA 2016: RF {} {} x {}/16 bits", tables::kEyerissRf, unit, d.word_bits);
     } else if (d.cls == "wire") {
