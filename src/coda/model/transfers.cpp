@@ -11,16 +11,18 @@ namespace {
 // One rank of a tensor as the counting sees it: the dimensions it sums (coefficient > 0), or a
 // "pseudo rank" for a dimension the tensor does not depend on (its set is {0} while the instance
 // has work in that dimension, empty otherwise: an idle instance holds nothing).
+// (Arrays are deliberately left uninitialised: only the first ndims / count entries are used, and
+// zeroing kilobytes per call dominated the evaluation time.)
 struct RankInfo {
   int ndims = 0;
-  std::array<int, kMaxDims> dims{};
-  std::array<int64_t, kMaxDims> coef{};
+  std::array<int, kMaxDims> dims;
+  std::array<int64_t, kMaxDims> coef;
   bool pseudo = false;
 };
 
 struct Ranks {
   int count = 0;
-  std::array<RankInfo, 2 * kMaxDims> r{};
+  std::array<RankInfo, 2 * kMaxDims> r;
 };
 
 void build_ranks(const workload::Problem& p, int t, Ranks& out) {
@@ -68,7 +70,7 @@ struct Scratch {
   std::array<std::vector<Ctx>, kMaxDims> full;  // ctx x non-group spatial offsets
   std::array<std::vector<std::pair<int64_t, int64_t>>, kMaxDims> ng;  // offset, multiplicity
   std::array<std::vector<int64_t>, kMaxDims> grp;
-  std::vector<std::pair<int64_t, int64_t>> pieces;
+  std::vector<std::pair<int64_t, int64_t>> pieces, pieces2;
   std::vector<uint64_t> bu, bv, bn, bo;
 };
 
@@ -79,12 +81,12 @@ Scratch& scratch() {
 
 // Loops of one dimension above the child level, split by kind.
 struct DimLoops {
-  int nt = 0;                          // temporal
-  std::array<int, kMaxLoops> t{};      // nest indices
-  int ns = 0;                          // non-group spatial
-  std::array<int, kMaxLoops> s{};
-  int ng = 0;                          // group spatial
-  std::array<int, kMaxLoops> g{};
+  int nt = 0;                        // temporal
+  std::array<int, kMaxLoops> t;      // nest indices (first nt used)
+  int ns = 0;                        // non-group spatial
+  std::array<int, kMaxLoops> s;
+  int ng = 0;                        // group spatial
+  std::array<int, kMaxLoops> g;
 };
 
 int64_t last_valid(const Nest& n, int64_t b, int64_t bound, const int* loops, int count) {
@@ -184,6 +186,28 @@ void fill_bits(std::vector<uint64_t>& bits, const RankInfo& r, const std::array<
   }
 }
 
+// If {sum coef_k * x_k : x_k in iv[k]} is an interval, sets `out` to it. Adding the terms in
+// increasing coefficient order, a set covering [0, span] stays contiguous after adding a term with
+// coefficient c iff c <= span + 1 (its copies shifted by c overlap or abut).
+bool rank_interval(const RankInfo& r, const std::array<Interval, kMaxDims>& iv, Interval& out) {
+  std::array<std::pair<int64_t, int64_t>, kMaxDims> terms{};  // coef, extent - 1
+  int nt = 0;
+  int64_t lo = 0;
+  for (int k = 0; k < r.ndims; ++k) {
+    lo += r.coef[size_t(k)] * iv[size_t(k)].lo;
+    const int64_t e = iv[size_t(k)].hi - iv[size_t(k)].lo;
+    if (e > 1) terms[size_t(nt++)] = {r.coef[size_t(k)], e - 1};
+  }
+  std::sort(terms.begin(), terms.begin() + nt);
+  int64_t span = 0;
+  for (int k = 0; k < nt; ++k) {
+    if (terms[size_t(k)].first > span + 1) return false;
+    span += terms[size_t(k)].first * terms[size_t(k)].second;
+  }
+  out = {lo, lo + span + 1};
+  return true;
+}
+
 // For one combination of per-dimension contexts of a rank: U = |union over group members of the
 // new sets|, V = |union over group members of (new \ old)|.
 void union_counts(const Nest& n, const RankInfo& r, const std::array<const Ctx*, kMaxDims>& c,
@@ -240,6 +264,52 @@ void union_counts(const Nest& n, const RankInfo& r, const std::array<const Ctx*,
     }
     V = merged_length(pc);
     return;
+  }
+  // A sliding-window rank (P*stride + R*dilation): when every member's new and old sets are
+  // intervals (the usual case, see rank_interval), interval arithmetic is exact; otherwise exact
+  // sets as bitsets over the rank's coordinate range.
+  {
+    auto& pn = s.pieces;
+    pn.clear();
+    auto& pv = s.pieces2;
+    pv.clear();
+    bool intervals = true;
+    std::array<size_t, kMaxDims> gj{};
+    for (int64_t mm = 0; mm < members && intervals; ++mm) {
+      int64_t rest = mm;
+      for (int k = r.ndims - 1; k >= 0; --k) {
+        size_t sz = s.grp[size_t(r.dims[size_t(k)])].size();
+        gj[size_t(k)] = size_t(rest % int64_t(sz));
+        rest /= int64_t(sz);
+      }
+      std::array<Interval, kMaxDims> ivn{}, ivo{};
+      bool new_empty = false, old_empty = false;
+      for (int k = 0; k < r.ndims; ++k) {
+        int64_t g = s.grp[size_t(r.dims[size_t(k)])][gj[size_t(k)]];
+        ivn[size_t(k)] = interval_of(k, g, false);
+        ivo[size_t(k)] = interval_of(k, g, true);
+        new_empty |= ivn[size_t(k)].empty();
+        old_empty |= ivo[size_t(k)].empty();
+      }
+      if (new_empty) continue;
+      Interval a, b;
+      if (!rank_interval(r, ivn, a) || (!old_empty && !rank_interval(r, ivo, b))) {
+        intervals = false;
+        break;
+      }
+      pn.emplace_back(a.lo, a.hi);
+      if (old_empty || b.hi <= a.lo || b.lo >= a.hi) {
+        pv.emplace_back(a.lo, a.hi);
+        continue;
+      }
+      if (a.lo < b.lo) pv.emplace_back(a.lo, b.lo);
+      if (b.hi < a.hi) pv.emplace_back(b.hi, a.hi);
+    }
+    if (intervals) {
+      U = merged_length(pn);
+      V = merged_length(pv);
+      return;
+    }
   }
   // General rank (a sliding window such as P*stride + R*dilation): exact sets as bitsets over the
   // rank's coordinate range.
@@ -302,7 +372,7 @@ const char* unsupported_projection(const workload::Problem& p, int tensor) {
 int64_t count_compute_steps(const Nest& n) {
   int64_t total = 1;
   for (int d = 0; d < n.num_dims; ++d) {
-    std::array<int, kMaxLoops> t{};
+    std::array<int, kMaxLoops> t;
     int nt = 0;
     for (int k = 0; k < n.num_loops; ++k)
       if (!n.loops[size_t(k)].spatial && n.loops[size_t(k)].dim == d) t[size_t(nt++)] = k;
@@ -345,6 +415,95 @@ int64_t tile_footprint(const workload::Problem& p, const Nest& n, int tensor, in
   return total;
 }
 
+// Perfect factorizations (every dimension's factors multiply to its bound): no tile is ever
+// clipped, so every context of a kind of step is a translate of one representative and every
+// per-rank union has the same size. Each rank's union U_r is computed once; a step kind only needs
+// V_r for the ranks whose dimensions move. Without clipping, running the nest backwards (each loop
+// reversed) is a reflection of it, which maps drains onto fills: Drain == Fill (docs/model.md §3).
+int64_t perfect_transfers(const Nest& n, const std::array<DimLoops, kMaxDims>& dl, const Ranks& ranks,
+                          const std::array<int64_t, kMaxDims>& extent, int above_end, TransferMode mode,
+                          Scratch& s) {
+  // Instances (non-group spatial) per dimension, and the representative contexts.
+  int64_t instances = 1;
+  for (int d = 0; d < n.num_dims; ++d)
+    instances = checked_mul(instances, product_of_factors(n, dl[size_t(d)].s.data(), dl[size_t(d)].ns), "instances");
+  std::array<Ctx, kMaxDims> ctx{};
+  std::array<int64_t, 2 * kMaxDims> U{};
+  std::array<bool, kMaxDims> relevant{};
+  for (int ri = 0; ri < ranks.count; ++ri) {
+    const RankInfo& r = ranks.r[size_t(ri)];
+    if (r.pseudo) {
+      U[size_t(ri)] = 1;
+      continue;
+    }
+    std::array<const Ctx*, kMaxDims> cp{};
+    for (int k = 0; k < r.ndims; ++k) {
+      relevant[size_t(r.dims[size_t(k)])] = true;
+      ctx[size_t(k)] = Ctx{0, 0, 1, true, false};
+      cp[size_t(k)] = &ctx[size_t(k)];
+    }
+    int64_t u = 0, v = 0;
+    union_counts(n, r, cp, extent, s, u, v);
+    U[size_t(ri)] = u;
+  }
+  int64_t prod_u = 1;
+  for (int ri = 0; ri < ranks.count; ++ri) prod_u = checked_mul(prod_u, U[size_t(ri)], "transfers");
+  if (mode == TransferMode::Stream) {
+    int64_t steps = 1;
+    for (int d = 0; d < n.num_dims; ++d)
+      steps = checked_mul(steps, product_of_factors(n, dl[size_t(d)].t.data(), dl[size_t(d)].nt), "steps");
+    return checked_mul(checked_mul(prod_u, steps, "transfers"), instances, "transfers");
+  }
+  int64_t total = checked_mul(prod_u, instances, "transfers");  // first tile (or last, Drain)
+  for (int k = 0; k < above_end; ++k) {
+    const auto& l = n.loops[size_t(k)];
+    if (l.spatial || l.factor == 1) continue;
+    // Dimensions whose position changes: the advancing loop's, and those of the temporal loops
+    // inside it (above the child level), which wrap from their last index to 0.
+    std::array<int64_t, kMaxDims> ob{}, nb{};
+    std::array<bool, kMaxDims> moved{};
+    moved[size_t(l.dim)] = true;
+    nb[size_t(l.dim)] = l.stride;
+    int64_t mult = l.factor - 1;
+    for (int q = 0; q < above_end; ++q) {
+      const auto& x = n.loops[size_t(q)];
+      if (x.spatial || q == k) continue;
+      if (q < k) {
+        mult = checked_mul(mult, x.factor, "context count");
+      } else if (x.factor > 1) {
+        moved[size_t(x.dim)] = true;
+        ob[size_t(x.dim)] += (x.factor - 1) * x.stride;
+      }
+    }
+    bool changes = false;
+    for (int d = 0; d < n.num_dims; ++d) changes |= moved[size_t(d)] && relevant[size_t(d)];
+    if (!changes) continue;
+    int64_t prod_w = 1;
+    for (int ri = 0; ri < ranks.count; ++ri) {
+      const RankInfo& r = ranks.r[size_t(ri)];
+      int64_t w = U[size_t(ri)];
+      bool rank_moved = false;
+      if (!r.pseudo)
+        for (int kk = 0; kk < r.ndims; ++kk) rank_moved |= moved[size_t(r.dims[size_t(kk)])];
+      if (rank_moved) {
+        std::array<const Ctx*, kMaxDims> cp{};
+        for (int kk = 0; kk < r.ndims; ++kk) {
+          int d = r.dims[size_t(kk)];
+          ctx[size_t(kk)] = Ctx{ob[size_t(d)], nb[size_t(d)], 1, false, false};
+          cp[size_t(kk)] = &ctx[size_t(kk)];
+        }
+        int64_t u = 0, v = 0;
+        union_counts(n, r, cp, extent, s, u, v);
+        w = u - v;
+      }
+      prod_w = checked_mul(prod_w, w, "transfers");
+    }
+    total = checked_add(total, checked_mul(checked_mul(prod_u - prod_w, mult, "transfers"), instances, "transfers"),
+                        "transfers");
+  }
+  return total;
+}
+
 int64_t count_transfers(const workload::Problem& p, const Nest& n, int tensor, int child_level,
                         uint64_t group_mask, TransferMode mode) {
   Scratch& s = scratch();
@@ -354,7 +513,7 @@ int64_t count_transfers(const workload::Problem& p, const Nest& n, int tensor, i
   for (int k = above_end; k < n.num_loops; ++k)
     extent[size_t(n.loops[size_t(k)].dim)] *= n.loops[size_t(k)].factor;
 
-  std::array<DimLoops, kMaxDims> dl{};
+  std::array<DimLoops, kMaxDims> dl;
   for (int k = 0; k < above_end; ++k) {
     const auto& l = n.loops[size_t(k)];
     auto& d = dl[size_t(l.dim)];
@@ -382,6 +541,10 @@ int64_t count_transfers(const workload::Problem& p, const Nest& n, int tensor, i
 
   Ranks ranks;
   build_ranks(p, tensor, ranks);
+
+  bool all_perfect = true;
+  for (int d = 0; d < n.num_dims; ++d) all_perfect &= n.perfect[size_t(d)];
+  if (all_perfect) return perfect_transfers(n, dl, ranks, extent, above_end, mode, s);
 
   // Builds the per-dimension contexts of one kind of step. step < 0: the first tile (Fill), the
   // last tile (Drain) or every iteration (Stream); otherwise the iterations where temporal loop
@@ -497,9 +660,24 @@ int64_t count_transfers(const workload::Problem& p, const Nest& n, int tensor, i
   build_ctx(-1);
   total = checked_add(total, step_total(), "transfers");
   if (mode == TransferMode::Stream) return total;
+  // Dimensions the tensor's coordinates depend on.
+  std::array<bool, kMaxDims> relevant{};
+  for (int ri = 0; ri < ranks.count; ++ri)
+    if (!ranks.r[size_t(ri)].pseudo)
+      for (int k = 0; k < ranks.r[size_t(ri)].ndims; ++k) relevant[size_t(ranks.r[size_t(ri)].dims[size_t(k)])] = true;
   for (int k = 0; k < above_end; ++k) {
     const auto& l = n.loops[size_t(k)];
     if (l.spatial || l.factor == 1) continue;
+    // When loop k advances, the dimensions whose tile position changes are its own and those of
+    // the temporal loops inside it (they wrap around). If none is relevant to the tensor and none
+    // is imperfectly factored (so no instance goes idle), the tile does not change: no transfer.
+    bool changes = relevant[size_t(l.dim)] || !n.perfect[size_t(l.dim)];
+    for (int q = k + 1; q < above_end && !changes; ++q) {
+      const auto& inner = n.loops[size_t(q)];
+      if (inner.spatial || inner.factor == 1) continue;
+      changes = relevant[size_t(inner.dim)] || !n.perfect[size_t(inner.dim)];
+    }
+    if (!changes) continue;
     build_ctx(k);
     total = checked_add(total, step_total(), "transfers");
   }
