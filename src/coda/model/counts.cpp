@@ -28,11 +28,13 @@ void compute_counts(const workload::Problem& p, const Machine& m, const mapping:
   out.compute_steps = count_compute_steps(n);
   for (int t = 0; t < p.num_tensors(); ++t) {
     const bool output = p.tensors[size_t(t)].is_output;
+    Ranks ranks;
+    build_ranks(p, t, ranks);
     int parent = 0;  // level 0 keeps every tensor (checked by model::check)
     auto& root = out.at[0][size_t(t)];
     root.kept = true;
-    root.tile = tile_footprint(p, n, t, 0);
-    if (output) root.fills = count_transfers(p, n, t, 0, 0, TransferMode::Fill);
+    root.tile = tile_footprint(ranks, n, 0);
+    if (output) root.fills = count_transfers(ranks, n, 0, 0, TransferMode::Fill);
     for (int child = 1; child <= L; ++child) {
       if (child < L && !map.levels[size_t(child)].keeps(t)) continue;
       const uint64_t group = group_mask(p, m, n, t, parent, child);
@@ -40,20 +42,20 @@ void compute_counts(const workload::Problem& p, const Machine& m, const mapping:
       if (child < L) {
         auto& cc = out.at[size_t(child)][size_t(t)];
         cc.kept = true;
-        cc.tile = tile_footprint(p, n, t, child);
-        cc.fills = count_transfers(p, n, t, child, 0, TransferMode::Fill);
+        cc.tile = tile_footprint(ranks, n, child);
+        cc.fills = count_transfers(ranks, n, child, 0, TransferMode::Fill);
         if (output) {
-          cc.reads = count_transfers(p, n, t, child, 0, TransferMode::Drain);
+          cc.reads = count_transfers(ranks, n, child, 0, TransferMode::Drain);
           pc.deliveries = cc.reads;
-          pc.updates = count_transfers(p, n, t, child, group, TransferMode::Drain);
+          pc.updates = count_transfers(ranks, n, child, group, TransferMode::Drain);
         } else {
           pc.deliveries = cc.fills;
-          pc.reads = count_transfers(p, n, t, child, group, TransferMode::Fill);
+          pc.reads = count_transfers(ranks, n, child, group, TransferMode::Fill);
         }
       } else {
         // MAC units retain nothing: every operation reads its operands and emits its result.
-        const int64_t all = count_transfers(p, n, t, L, 0, TransferMode::Stream);
-        const int64_t shared = count_transfers(p, n, t, L, group, TransferMode::Stream);
+        const int64_t all = count_transfers(ranks, n, L, 0, TransferMode::Stream);
+        const int64_t shared = count_transfers(ranks, n, L, group, TransferMode::Stream);
         pc.deliveries = all;
         if (output)
           pc.updates = shared;

@@ -79,6 +79,8 @@ bool check(const workload::Problem& p, const Machine& m, const mapping::Mapping&
                   m.levels[size_t(i)].name.c_str(), (long long)py, (long long)fy, child);
   }
   // Capacity: per pool (the shared capacity, or a partition), tiles x bits x buffering.
+  std::array<Ranks, kMaxTensors> ranks;
+  for (int t = 0; t < p.num_tensors(); ++t) build_ranks(p, t, ranks[size_t(t)]);
   for (int i = 0; i < m.num_levels; ++i) {
     const auto& lv = m.levels[size_t(i)];
     std::array<int64_t, kMaxTensors + 1> need_bits{};  // [0] shared, [1 + k] partition k
@@ -86,7 +88,7 @@ bool check(const workload::Problem& p, const Machine& m, const mapping::Mapping&
     last_tensor.fill(-1);
     for (int t = 0; t < p.num_tensors(); ++t) {
       if (!map.levels[size_t(i)].keeps(t)) continue;
-      int64_t tile = tile_footprint(p, nest, t, i);
+      int64_t tile = tile_footprint(ranks[size_t(t)], nest, i);
       int64_t bits = 0;
       if (__builtin_mul_overflow(tile, int64_t(p.tensors[size_t(t)].bits) * lv.multiple_buffering, &bits))
         return fail(r, "level %s: tile of %s overflows", lv.name.c_str(), p.tensors[size_t(t)].name.c_str());

@@ -8,22 +8,7 @@
 namespace coda::model {
 namespace {
 
-// One rank of a tensor as the counting sees it: the dimensions it sums (coefficient > 0), or a
-// "pseudo rank" for a dimension the tensor does not depend on (its set is {0} while the instance
-// has work in that dimension, empty otherwise: an idle instance holds nothing).
-// (Arrays are deliberately left uninitialised: only the first ndims / count entries are used, and
-// zeroing kilobytes per call dominated the evaluation time.)
-struct RankInfo {
-  int ndims = 0;
-  std::array<int, kMaxDims> dims;
-  std::array<int64_t, kMaxDims> coef;
-  bool pseudo = false;
-};
-
-struct Ranks {
-  int count = 0;
-  std::array<RankInfo, 2 * kMaxDims> r;
-};
+}  // namespace
 
 void build_ranks(const workload::Problem& p, int t, Ranks& out) {
   out.count = 0;
@@ -55,6 +40,8 @@ void build_ranks(const workload::Problem& p, int t, Ranks& out) {
     out.r[size_t(out.count++)] = ri;
   }
 }
+
+namespace {
 
 // Per-dimension context of one kind of step: the temporal base of the old and new tile (plus
 // the instance's non-group spatial offset), whether either tile is absent, and how many times
@@ -388,29 +375,42 @@ int64_t count_compute_steps(const Nest& n) {
 }
 
 int64_t tile_footprint(const workload::Problem& p, const Nest& n, int tensor, int level) {
-  std::array<int64_t, kMaxDims> extent{};
+  Ranks ranks;
+  build_ranks(p, tensor, ranks);
+  return tile_footprint(ranks, n, level);
+}
+
+int64_t tile_footprint(const Ranks& ranks, const Nest& n, int level) {
+  std::array<int64_t, kMaxDims> extent;
   extent.fill(1);
   for (int k = n.level_begin[size_t(level)]; k < n.num_loops; ++k)
     extent[size_t(n.loops[size_t(k)].dim)] *= n.loops[size_t(k)].factor;
-  Ranks ranks;
-  build_ranks(p, tensor, ranks);
-  Scratch& s = scratch();
   int64_t total = 1;
   for (int ri = 0; ri < ranks.count; ++ri) {
     const RankInfo& r = ranks.r[size_t(ri)];
     if (r.pseudo) continue;
-    std::array<Ctx, kMaxDims> ctx{};
-    std::array<const Ctx*, kMaxDims> cp{};
+    std::array<Interval, kMaxDims> iv;
     for (int k = 0; k < r.ndims; ++k) {
-      ctx[size_t(k)] = Ctx{0, 0, 1, true, false};
-      cp[size_t(k)] = &ctx[size_t(k)];
-      s.grp[size_t(r.dims[size_t(k)])].assign(1, 0);
+      const int d = r.dims[size_t(k)];
+      iv[size_t(k)] = {0, std::min(extent[size_t(d)], n.bound[size_t(d)])};
     }
-    std::array<int64_t, kMaxDims> ext{};
-    for (int d = 0; d < n.num_dims; ++d) ext[size_t(d)] = std::min(extent[size_t(d)], n.bound[size_t(d)]);
-    int64_t U = 0, V = 0;
-    union_counts(n, r, cp, ext, s, U, V);
-    total = checked_mul(total, U, "tile size");
+    int64_t size = 0;
+    Interval whole;
+    if (r.ndims == 1) {
+      size = iv[0].hi - iv[0].lo;
+    } else if (rank_interval(r, iv, whole)) {
+      size = whole.hi - whole.lo;
+    } else {
+      Scratch& s = scratch();
+      int64_t maxc = 0;
+      for (int k = 0; k < r.ndims; ++k) maxc += r.coef[size_t(k)] * (iv[size_t(k)].hi - 1);
+      size_t words = size_t(maxc / 64 + 1);
+      if (s.bn.size() < words) s.bn.resize(words);
+      std::fill_n(s.bn.begin(), words, 0);
+      fill_bits(s.bn, r, iv);
+      size = popcount(s.bn, words);
+    }
+    total = checked_mul(total, size, "tile size");
   }
   return total;
 }
@@ -506,6 +506,13 @@ int64_t perfect_transfers(const Nest& n, const std::array<DimLoops, kMaxDims>& d
 
 int64_t count_transfers(const workload::Problem& p, const Nest& n, int tensor, int child_level,
                         uint64_t group_mask, TransferMode mode) {
+  Ranks ranks;
+  build_ranks(p, tensor, ranks);
+  return count_transfers(ranks, n, child_level, group_mask, mode);
+}
+
+int64_t count_transfers(const Ranks& ranks, const Nest& n, int child_level, uint64_t group_mask,
+                        TransferMode mode) {
   Scratch& s = scratch();
   const int above_end = child_level >= n.num_levels ? n.num_loops : n.level_begin[size_t(child_level)];
   std::array<int64_t, kMaxDims> extent{};
@@ -538,9 +545,6 @@ int64_t count_transfers(const workload::Problem& p, const Nest& n, int tensor, i
     g.clear();
     for_each_offset(n, 0, x.g.data(), x.ng, [&g](int64_t o) { g.push_back(o); });
   }
-
-  Ranks ranks;
-  build_ranks(p, tensor, ranks);
 
   bool all_perfect = true;
   for (int d = 0; d < n.num_dims; ++d) all_perfect &= n.perfect[size_t(d)];

@@ -19,6 +19,26 @@
 
 namespace coda::model {
 
+// One rank of a tensor as the counting sees it: the dimensions it sums (coefficient > 0), or a
+// "pseudo rank" for a dimension the tensor does not depend on (its set is {0} while the instance
+// has work in that dimension, empty otherwise: an idle instance holds nothing).
+// (Arrays are deliberately left uninitialised: only the first ndims / count entries are used, and
+// zeroing kilobytes per call dominated the evaluation time.)
+struct RankInfo {
+  int ndims = 0;
+  std::array<int, kMaxDims> dims;
+  std::array<int64_t, kMaxDims> coef;
+  bool pseudo = false;
+};
+
+struct Ranks {
+  int count = 0;
+  std::array<RankInfo, 2 * kMaxDims> r;
+};
+
+/// The ranks of one tensor as the counting sees them (built once per tensor and evaluation).
+void build_ranks(const workload::Problem& p, int tensor, Ranks& out);
+
 enum class TransferMode {
   Fill,    ///< words entering child instances: sum over iterations of |new \ old| (+ first tile)
   Drain,   ///< words leaving child instances: sum over iterations of |old \ new| (+ last tile)
@@ -31,8 +51,12 @@ enum class TransferMode {
 int64_t count_transfers(const workload::Problem& p, const Nest& n, int tensor, int child_level,
                         uint64_t group_mask, TransferMode mode);
 
+/// Same, with the tensor's ranks already built.
+int64_t count_transfers(const Ranks& ranks, const Nest& n, int child_level, uint64_t group_mask, TransferMode mode);
+
 /// Largest tile of `tensor` held by one instance of `level` (words).
 int64_t tile_footprint(const workload::Problem& p, const Nest& n, int tensor, int level);
+int64_t tile_footprint(const Ranks& ranks, const Nest& n, int level);
 
 /// Number of executed iterations of all temporal loops (each is one step of every MAC unit).
 int64_t count_compute_steps(const Nest& n);
