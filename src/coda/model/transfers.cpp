@@ -120,8 +120,8 @@ int64_t product_of_factors(const Nest& n, const int* loops, int count) {
   return p;
 }
 
-struct Interval {
-  int64_t lo = 0, hi = 0;  // [lo, hi)
+struct Interval {  // trivial on purpose: hot loops declare arrays of them without zeroing
+  int64_t lo, hi;  // [lo, hi)
   bool empty() const { return lo >= hi; }
 };
 
@@ -177,7 +177,7 @@ void fill_bits(std::vector<uint64_t>& bits, const RankInfo& r, const std::array<
 // increasing coefficient order, a set covering [0, span] stays contiguous after adding a term with
 // coefficient c iff c <= span + 1 (its copies shifted by c overlap or abut).
 bool rank_interval(const RankInfo& r, const std::array<Interval, kMaxDims>& iv, Interval& out) {
-  std::array<std::pair<int64_t, int64_t>, kMaxDims> terms{};  // coef, extent - 1
+  std::array<std::pair<int64_t, int64_t>, kMaxDims> terms;  // coef, extent - 1 (first nt used)
   int nt = 0;
   int64_t lo = 0;
   for (int k = 0; k < r.ndims; ++k) {
@@ -261,7 +261,7 @@ void union_counts(const Nest& n, const RankInfo& r, const std::array<const Ctx*,
     auto& pv = s.pieces2;
     pv.clear();
     bool intervals = true;
-    std::array<size_t, kMaxDims> gj{};
+    std::array<size_t, kMaxDims> gj;
     for (int64_t mm = 0; mm < members && intervals; ++mm) {
       int64_t rest = mm;
       for (int k = r.ndims - 1; k >= 0; --k) {
@@ -269,7 +269,7 @@ void union_counts(const Nest& n, const RankInfo& r, const std::array<const Ctx*,
         gj[size_t(k)] = size_t(rest % int64_t(sz));
         rest /= int64_t(sz);
       }
-      std::array<Interval, kMaxDims> ivn{}, ivo{};
+      std::array<Interval, kMaxDims> ivn, ivo;
       bool new_empty = false, old_empty = false;
       for (int k = 0; k < r.ndims; ++k) {
         int64_t g = s.grp[size_t(r.dims[size_t(k)])][gj[size_t(k)]];
@@ -279,7 +279,7 @@ void union_counts(const Nest& n, const RankInfo& r, const std::array<const Ctx*,
         old_empty |= ivo[size_t(k)].empty();
       }
       if (new_empty) continue;
-      Interval a, b;
+      Interval a{0, 0}, b{0, 0};
       if (!rank_interval(r, ivn, a) || (!old_empty && !rank_interval(r, ivo, b))) {
         intervals = false;
         break;
@@ -308,7 +308,7 @@ void union_counts(const Nest& n, const RankInfo& r, const std::array<const Ctx*,
   }
   std::fill_n(s.bu.begin(), words, 0);
   std::fill_n(s.bv.begin(), words, 0);
-  std::array<size_t, kMaxDims> gi{};
+  std::array<size_t, kMaxDims> gi;
   for (int64_t m = 0; m < members; ++m) {
     // Decode member m into one group offset per rank dimension.
     int64_t rest = m;
@@ -317,7 +317,7 @@ void union_counts(const Nest& n, const RankInfo& r, const std::array<const Ctx*,
       gi[size_t(k)] = size_t(rest % int64_t(sz));
       rest /= int64_t(sz);
     }
-    std::array<Interval, kMaxDims> ivn{}, ivo{};
+    std::array<Interval, kMaxDims> ivn, ivo;
     bool new_empty = false, old_empty = false;
     for (int k = 0; k < r.ndims; ++k) {
       int64_t g = s.grp[size_t(r.dims[size_t(k)])][gi[size_t(k)]];
@@ -427,7 +427,7 @@ int64_t perfect_transfers(const Nest& n, const std::array<DimLoops, kMaxDims>& d
   int64_t instances = 1;
   for (int d = 0; d < n.num_dims; ++d)
     instances = checked_mul(instances, product_of_factors(n, dl[size_t(d)].s.data(), dl[size_t(d)].ns), "instances");
-  std::array<Ctx, kMaxDims> ctx{};
+  std::array<Ctx, kMaxDims> ctx;
   std::array<int64_t, 2 * kMaxDims> U{};
   std::array<bool, kMaxDims> relevant{};
   for (int ri = 0; ri < ranks.count; ++ri) {
@@ -436,7 +436,7 @@ int64_t perfect_transfers(const Nest& n, const std::array<DimLoops, kMaxDims>& d
       U[size_t(ri)] = 1;
       continue;
     }
-    std::array<const Ctx*, kMaxDims> cp{};
+    std::array<const Ctx*, kMaxDims> cp;
     for (int k = 0; k < r.ndims; ++k) {
       relevant[size_t(r.dims[size_t(k)])] = true;
       ctx[size_t(k)] = Ctx{0, 0, 1, true, false};
@@ -486,7 +486,7 @@ int64_t perfect_transfers(const Nest& n, const std::array<DimLoops, kMaxDims>& d
       if (!r.pseudo)
         for (int kk = 0; kk < r.ndims; ++kk) rank_moved |= moved[size_t(r.dims[size_t(kk)])];
       if (rank_moved) {
-        std::array<const Ctx*, kMaxDims> cp{};
+        std::array<const Ctx*, kMaxDims> cp;
         for (int kk = 0; kk < r.ndims; ++kk) {
           int d = r.dims[size_t(kk)];
           ctx[size_t(kk)] = Ctx{ob[size_t(d)], nb[size_t(d)], 1, false, false};
@@ -635,7 +635,7 @@ int64_t count_transfers(const Ranks& ranks, const Nest& n, int child_level, uint
       for (int k = 0; k < r.ndims; ++k)
         if (s.full[size_t(r.dims[size_t(k)])].empty()) any = false;
       while (any) {
-        std::array<const Ctx*, kMaxDims> cp{};
+        std::array<const Ctx*, kMaxDims> cp;
         int64_t mult = 1;
         for (int k = 0; k < r.ndims; ++k) {
           cp[size_t(k)] = &s.full[size_t(r.dims[size_t(k)])][idx[size_t(k)]];
