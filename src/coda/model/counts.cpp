@@ -26,6 +26,8 @@ void compute_counts(const workload::Problem& p, const Machine& m, const mapping:
   out.num_tensors = p.num_tensors();
   out.macs = p.points();
   out.compute_steps = count_compute_steps(n);
+  bool all_perfect = true;
+  for (int d = 0; d < n.num_dims; ++d) all_perfect &= n.perfect[size_t(d)];
   for (int t = 0; t < p.num_tensors(); ++t) {
     const bool output = p.tensors[size_t(t)].is_output;
     Ranks ranks;
@@ -45,9 +47,10 @@ void compute_counts(const workload::Problem& p, const Machine& m, const mapping:
         cc.tile = tile_footprint(ranks, n, child);
         cc.fills = count_transfers(ranks, n, child, 0, TransferMode::Fill);
         if (output) {
-          cc.reads = count_transfers(ranks, n, child, 0, TransferMode::Drain);
+          // With perfect factors drains equal fills (transfers.cpp, perfect_transfers).
+          cc.reads = all_perfect ? cc.fills : count_transfers(ranks, n, child, 0, TransferMode::Drain);
           pc.deliveries = cc.reads;
-          pc.updates = count_transfers(ranks, n, child, group, TransferMode::Drain);
+          pc.updates = count_transfers(ranks, n, child, group, all_perfect ? TransferMode::Fill : TransferMode::Drain);
         } else {
           pc.deliveries = cc.fills;
           pc.reads = count_transfers(ranks, n, child, group, TransferMode::Fill);
