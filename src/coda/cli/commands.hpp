@@ -7,5 +7,6 @@ namespace coda::cli {
 
 void register_zoo(CLI::App& app);
 void register_stats(CLI::App& app);
+void register_convert(CLI::App& app);
 
 }  // namespace coda::cli

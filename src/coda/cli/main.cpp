@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   app.footer("Run 'coda <command> --help' for the options of a command. Exit codes: 0 ok, 2 bad input, 1 internal error.");
   coda::cli::register_zoo(app);
   coda::cli::register_stats(app);
+  coda::cli::register_convert(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

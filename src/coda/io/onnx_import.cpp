@@ -1008,6 +1008,12 @@ struct Converter {
         if (!o.empty() && !producer.count(o)) constants.insert(o);  // unused extra outputs
     }
     if (spec.layers.empty()) fail("the graph has no operator on its inputs; nothing to convert");
+    // A layer that reads the previous layer (the first: the first input) needs no `inputs`.
+    for (size_t i = 0; i < spec.layers.size(); ++i) {
+      auto& in = spec.layers[i].inputs;
+      const std::string& prev = i == 0 ? spec.inputs[0].name : spec.layers[i - 1].name;
+      if (in.size() == 1 && in[0] == prev) in.clear();
+    }
     cross_check();
     return spec;
   }
