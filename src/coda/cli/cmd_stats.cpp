@@ -50,7 +50,9 @@ void register_stats(CLI::App& app) {
       "stats", "Per-layer statistics of a network: weights, MACs, activations, non-zero weights and MACs, "
                "layer category; totals and the share of MACs per category");
   cmd->add_option("network", opt->network,
-                  "A zoo name (see 'coda zoo') or a network file: coda YAML (.yaml)")
+                  "A zoo name (see 'coda zoo') or a network file: .yaml/.yml (coda network, or a Timeloop "
+                  "problem when it has a top-level 'problem' key), .onnx (ONNX), .txt (energy estimation tool "
+                  "layers), .csv (SCALE-Sim topology); docs/importers.md")
       ->required();
   cmd->add_option("--format", opt->format, "Output format")
       ->check(CLI::IsMember({"table", "csv", "json"}))
