@@ -53,12 +53,12 @@ std::vector<Partition> equal_area_rf_partitions(std::string_view dataflow) {
 Architecture equal_area_variant(const Architecture& base, std::string_view dataflow, const StorageAreaModel& model) {
   std::vector<Partition> rf = equal_area_rf_partitions(dataflow);  // validates the name
   const size_t n = base.levels.size();
-  if (n < 3 || !base.levels[n - 1].partitions.empty() || base.levels[n - 2].cls != "sram" ||
+  if (n != 3 || !base.levels[0].is_dram() || !base.levels[n - 1].partitions.empty() || base.levels[n - 2].cls != "sram" ||
       !base.levels[n - 2].partitions.empty() || base.levels[n - 2].instances_per_parent() != 1 ||
       base.levels[n - 1].is_dram())
     throw InputError(fmt::format(
-        "equal-area rule: architecture '{}' must end in an unpartitioned SRAM global buffer (one instance) "
-        "followed by an unpartitioned per-PE register file",
+        "equal-area rule: architecture '{}' must be DRAM -> an unpartitioned SRAM global buffer (one instance) "
+        "-> an unpartitioned per-PE register file",
         base.name));
   const StorageLevel& glb = base.levels[n - 2];
   const StorageLevel& pe = base.levels[n - 1];

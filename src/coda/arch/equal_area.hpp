@@ -50,8 +50,8 @@ const std::vector<std::string>& equal_area_dataflows();
 /// Empty for nlr and rs.
 std::vector<Partition> equal_area_rf_partitions(std::string_view dataflow);
 
-/// The equal-area variant of `base` for `dataflow`. `base` must be DRAM -> global buffer (one SRAM
-/// level) -> per-PE register file (innermost level); the PE count and the total on-chip storage area
+/// The equal-area variant of `base` for `dataflow`. `base` must be exactly DRAM -> global buffer (one
+/// unpartitioned SRAM instance) -> per-PE register file (unpartitioned); the PE count and the total on-chip storage area
 /// are kept, the RF is replaced by what the dataflow needs, and the global buffer gets the largest
 /// whole number of blocks whose area fits in the rest. Throws InputError if `base` does not have
 /// that shape or `dataflow` is unknown.
