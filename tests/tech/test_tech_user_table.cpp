@@ -60,10 +60,10 @@ TEST(TechUserTable, YamlOverridesByNameAndClass) {
                                   "  - {class: mac, subclass: int, op_pj: 0.5, bits: 8}\n");
   lib.load_user_table(f);
   const ComponentCost c = lib.price(glb());
-  EXPECT_EQ(c.read_pj, 3.0);                 // class entry
-  EXPECT_EQ(c.write_pj, 4.5);                // name entry
-  EXPECT_EQ(c.update_pj, 7.5);               // recomputed read + write
-  EXPECT_EQ(c.area_um2, before.area_um2);    // untouched fields keep the built-in value
+  EXPECT_EQ(c.read_pj, 3.0);               // class entry
+  EXPECT_EQ(c.write_pj, 4.5);              // name entry
+  EXPECT_EQ(c.update_pj, 7.5);             // recomputed read + write
+  EXPECT_EQ(c.area_um2, before.area_um2);  // untouched fields keep the built-in value
   EXPECT_NE(c.source.find("ok.yaml:2"), std::string::npos) << c.source;
   EXPECT_NE(c.source.find("my SRAM compiler"), std::string::npos) << c.source;
   // Another SRAM gets the class entry but not the name entry.
@@ -190,7 +190,8 @@ TEST(TechUserTable, BadCsvNamesFileLineAndColumn) {
 
 TEST(TechUserTable, FileErrors) {
   Library lib = Library::builtin(Model::Horowitz45);
-  EXPECT_NE(error_of([&] { lib.load_user_table("/nonexistent/t.yaml"); }).find("cannot open"), std::string::npos);
+  EXPECT_NE(error_of([&] { lib.load_user_table("/nonexistent/t.yaml"); }).find("cannot open"),
+            std::string::npos);
   EXPECT_NE(error_of([&] { lib.load_user_table(temp_file("t.txt", "x")); }).find(".yaml, .yml or .csv"),
             std::string::npos);
 }
