@@ -37,7 +37,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       if (o.cls == cls) d.subclass = o.subclass;
     try {
       const coda::tech::ComponentCost c = lib.price(d, 28);
-      for (double v : {c.read_pj, c.write_pj, c.update_pj, c.op_pj, c.hop_pj, c.leak_pj_per_cycle, c.area_um2})
+      for (double v :
+           {c.read_pj, c.write_pj, c.update_pj, c.op_pj, c.hop_pj, c.leak_pj_per_cycle, c.area_um2})
         if (!std::isfinite(v) || v < 0) std::abort();
     } catch (const coda::InputError&) {
     }

@@ -141,8 +141,12 @@ TEST(TechAccelergy, RoundTripThroughErtAndArt) {
     dram.subclass = "hbm2";
     ComponentDesc fmac = comp("fpmac", "mac");
     fmac.subclass = "fp";
-    const std::vector<ComponentDesc> comps{dram, comp("GLB", "sram", 65536, 4), comp("spad", "regfile", 224),
-                                           comp("pipe", "latch", 2), fmac, comp("noc", "wire")};
+    const std::vector<ComponentDesc> comps{dram,
+                                           comp("GLB", "sram", 65536, 4),
+                                           comp("spad", "regfile", 224),
+                                           comp("pipe", "latch", 2),
+                                           fmac,
+                                           comp("noc", "wire")};
     for (int node : {45, 22}) {
       Library dst = Library::builtin(model == Model::Horowitz45 ? Model::Eyeriss65 : Model::Horowitz45);
       dst.load_accelergy_ert_text(src.export_accelergy_ert(comps, node), "rt.ERT.yaml");
@@ -174,11 +178,14 @@ TEST(TechAccelergy, BadFilesAreInputErrors) {
       {"ERT:\n  tables:\n  - name: a.b\n    actions:\n    - {name: read, energy: x}\n", "e.yaml:5"},
       {"ERT:\n  tables:\n  - name: a.b\n    actions:\n    - {name: read, energy: -2}\n", ">= 0 pJ"},
       {"ERT:\n  tables:\n  - name: a.b\n    actions:\n    - {name: read}\n", "key 'energy'"},
-      {"ERT:\n  tables:\n  - name: a.b\n    actions:\n    - {name: read, arguments: 3, energy: 1}\n", "arguments"},
+      {"ERT:\n  tables:\n  - name: a.b\n    actions:\n    - {name: read, arguments: 3, energy: 1}\n",
+       "arguments"},
       {"ERT:\n  tables:\n  - name: 'a.b[1..2'\n    actions: []\n", "unbalanced"},
       {"ERT:\n  tables:\n  - name: 'a.'\n    actions: []\n", "no component name"},
-      {"ERT:\n  tables:\n  - {name: x.buf, actions: []}\n  - {name: y.buf, actions: []}\n", "already has a table"},
-      {"ERT:\n  tables:\n  - name: a.b\n    actions:\n    - {name: leak, arguments: {global_cycle_seconds: 0}, "
+      {"ERT:\n  tables:\n  - {name: x.buf, actions: []}\n  - {name: y.buf, actions: []}\n",
+       "already has a table"},
+      {"ERT:\n  tables:\n  - name: a.b\n    actions:\n    - {name: leak, arguments: {global_cycle_seconds: "
+       "0}, "
        "energy: 1}\n",
        "global_cycle_seconds"},
       {"ERT: [\n", "malformed YAML"},
@@ -193,10 +200,12 @@ TEST(TechAccelergy, BadFilesAreInputErrors) {
     }
   }
   Library lib = Library::builtin(Model::Horowitz45);
-  EXPECT_THROW(lib.load_accelergy_art_text("ART: {tables: [{name: a.b, area: -1}]}\n", "a.yaml"), coda::InputError);
+  EXPECT_THROW(lib.load_accelergy_art_text("ART: {tables: [{name: a.b, area: -1}]}\n", "a.yaml"),
+               coda::InputError);
   EXPECT_THROW(lib.load_accelergy_art_text("ART: {tables: [{name: a.b}]}\n", "a.yaml"), coda::InputError);
   EXPECT_THROW(lib.load_accelergy_ert("/nonexistent/x.yaml"), coda::InputError);
   // Export needs distinct names.
-  EXPECT_THROW((void)lib.export_accelergy_ert({comp("a", "sram", 4), comp("a", "sram", 4)}, 45), coda::InputError);
+  EXPECT_THROW((void)lib.export_accelergy_ert({comp("a", "sram", 4), comp("a", "sram", 4)}, 45),
+               coda::InputError);
   EXPECT_THROW((void)lib.export_accelergy_art({comp("", "sram", 4)}, 45), coda::InputError);
 }

@@ -94,11 +94,11 @@ TEST(TechHorowitz, MultiplierQuadraticAdderLinearInBits) {
 
 TEST(TechHorowitz, SramExactAtTablePoints) {
   // 64-bit words: capacity in bytes = words * 8.
-  EXPECT_EQ(H().price(mem("sram", 1024, 64)).read_pj, 10);             // 8 KB
-  EXPECT_EQ(H().price(mem("sram", 4 * 1024, 64)).read_pj, 20);         // 32 KB
-  EXPECT_EQ(H().price(mem("sram", 128 * 1024, 64)).read_pj, 100);      // 1 MB
+  EXPECT_EQ(H().price(mem("sram", 1024, 64)).read_pj, 10);         // 8 KB
+  EXPECT_EQ(H().price(mem("sram", 4 * 1024, 64)).read_pj, 20);     // 32 KB
+  EXPECT_EQ(H().price(mem("sram", 128 * 1024, 64)).read_pj, 100);  // 1 MB
   EXPECT_EQ(H().price(mem("sram", 128 * 1024, 64)).write_pj, 100);
-  EXPECT_EQ(H().price(mem("sram", 128 * 1024, 64)).update_pj, 200);    // read + write
+  EXPECT_EQ(H().price(mem("sram", 128 * 1024, 64)).update_pj, 200);  // read + write
 }
 
 TEST(TechHorowitz, SramMonotoneInCapacityAndLinearInBits) {
@@ -259,7 +259,8 @@ TEST(TechLibrary, EveryPriceIsFiniteAndPositive) {
       all.push_back(w);
       for (const ComponentDesc& d : all) {
         const ComponentCost c = lib->price(d, node);
-        for (double v : {c.read_pj, c.write_pj, c.update_pj, c.op_pj, c.hop_pj, c.leak_pj_per_cycle, c.area_um2}) {
+        for (double v :
+             {c.read_pj, c.write_pj, c.update_pj, c.op_pj, c.hop_pj, c.leak_pj_per_cycle, c.area_um2}) {
           EXPECT_TRUE(std::isfinite(v)) << d.cls;
           EXPECT_GE(v, 0) << d.cls;
         }
@@ -338,8 +339,8 @@ TEST(TechScaling, LogLogInterpolation) {
   const std::vector<Point> pts{{1, 1}, {4, 16}};
   EXPECT_EQ(loglog_interpolate(pts, 1, 1.0, 1.0), 1);
   EXPECT_EQ(loglog_interpolate(pts, 4, 1.0, 1.0), 16);
-  EXPECT_NEAR(loglog_interpolate(pts, 2, 1.0, 1.0), 4, 1e-12);    // exponent 2 inside
-  EXPECT_NEAR(loglog_interpolate(pts, 8, 1.0, 1.0), 32, 1e-12);   // exponent 1 above
+  EXPECT_NEAR(loglog_interpolate(pts, 2, 1.0, 1.0), 4, 1e-12);                     // exponent 2 inside
+  EXPECT_NEAR(loglog_interpolate(pts, 8, 1.0, 1.0), 32, 1e-12);                    // exponent 1 above
   EXPECT_NEAR(loglog_interpolate(pts, 8, std::nullopt, std::nullopt), 64, 1e-12);  // continue
   EXPECT_NEAR(loglog_interpolate(pts, 0.5, 3.0, 1.0), 0.125, 1e-12);
 }

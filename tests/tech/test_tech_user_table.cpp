@@ -60,10 +60,10 @@ TEST(TechUserTable, YamlOverridesByNameAndClass) {
                                   "  - {class: mac, subclass: int, op_pj: 0.5, bits: 8}\n");
   lib.load_user_table(f);
   const ComponentCost c = lib.price(glb());
-  EXPECT_EQ(c.read_pj, 3.0);                 // class entry
-  EXPECT_EQ(c.write_pj, 4.5);                // name entry
-  EXPECT_EQ(c.update_pj, 7.5);               // recomputed read + write
-  EXPECT_EQ(c.area_um2, before.area_um2);    // untouched fields keep the built-in value
+  EXPECT_EQ(c.read_pj, 3.0);               // class entry
+  EXPECT_EQ(c.write_pj, 4.5);              // name entry
+  EXPECT_EQ(c.update_pj, 7.5);             // recomputed read + write
+  EXPECT_EQ(c.area_um2, before.area_um2);  // untouched fields keep the built-in value
   EXPECT_NE(c.source.find("ok.yaml:2"), std::string::npos) << c.source;
   EXPECT_NE(c.source.find("my SRAM compiler"), std::string::npos) << c.source;
   // Another SRAM gets the class entry but not the name entry.
@@ -190,7 +190,42 @@ TEST(TechUserTable, BadCsvNamesFileLineAndColumn) {
 
 TEST(TechUserTable, FileErrors) {
   Library lib = Library::builtin(Model::Horowitz45);
-  EXPECT_NE(error_of([&] { lib.load_user_table("/nonexistent/t.yaml"); }).find("cannot open"), std::string::npos);
+  EXPECT_NE(error_of([&] { lib.load_user_table("/nonexistent/t.yaml"); }).find("cannot open"),
+            std::string::npos);
   EXPECT_NE(error_of([&] { lib.load_user_table(temp_file("t.txt", "x")); }).find(".yaml, .yml or .csv"),
             std::string::npos);
+}
+
+// The YAML and CSV examples of docs/tech.md must load and do what the page says.
+TEST(TechUserTable, DocumentationExamplesLoad) {
+  const std::string doc = [] {
+    std::ifstream in(std::string(CODA_SOURCE_DIR) + "/docs/tech.md");
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }();
+  auto block = [&](const std::string& fence, const std::string& must_contain) {
+    size_t pos = 0;
+    while ((pos = doc.find(fence, pos)) != std::string::npos) {
+      const size_t start = doc.find('\n', pos) + 1;
+      const size_t end = doc.find("```", start);
+      const std::string text = doc.substr(start, end - start);
+      if (text.find(must_contain) != std::string::npos) return text;
+      pos = end + 3;
+    }
+    ADD_FAILURE() << "no " << fence << " block with " << must_contain;
+    return std::string();
+  };
+  Library y = Library::builtin(Model::Horowitz45);
+  y.load_user_table_text(block("```yaml", "entries:"), "tech.md.yaml", false);
+  EXPECT_EQ(y.price(glb()).read_pj, 12.5);
+  ComponentDesc m = mac(8);
+  EXPECT_DOUBLE_EQ(y.price(m, 28).op_pj, 0.25);
+  ComponentDesc d;
+  d.cls = "dram";
+  d.subclass = "ddr3";
+  d.word_bits = 64;
+  EXPECT_DOUBLE_EQ(y.price(d).read_pj, 70.0 * 64);
+  Library c = Library::builtin(Model::Horowitz45);
+  c.load_user_table_text(block("```csv", "name,class"), "tech.md.csv", true);
+  EXPECT_EQ(c.price(glb()).write_pj, 14.0);
+  EXPECT_DOUBLE_EQ(c.price(mac(16)).op_pj, 1.0);  // 0.25 at 8 bits, x (16/8)^2
 }

@@ -28,7 +28,8 @@ struct Reference {
 // A fixed set of components that shows every class at typical sizes, all with 16-bit words.
 std::vector<Reference> reference_components() {
   std::vector<Reference> r;
-  auto add = [&](std::string label, std::string cls, std::string sub, int64_t words, int operand_bits, double mm) {
+  auto add = [&](std::string label, std::string cls, std::string sub, int64_t words, int operand_bits,
+                 double mm) {
     tech::ComponentDesc d;
     d.cls = std::move(cls);
     d.subclass = std::move(sub);
@@ -50,7 +51,8 @@ std::vector<Reference> reference_components() {
   add("sram 8 KB", "sram", "", 4096, 16, 0);
   add("sram 128 KB", "sram", "", 65536, 16, 0);
   add("sram 1 MB", "sram", "", 524288, 16, 0);
-  for (const char* s : {"lpddr4", "ddr3", "ddr4", "hbm2", "gddr5"}) add(fmt::format("dram {}", s), "dram", s, 0, 16, 0);
+  for (const char* s : {"lpddr4", "ddr3", "ddr4", "hbm2", "gddr5"})
+    add(fmt::format("dram {}", s), "dram", s, 0, 16, 0);
   add("wire 1 mm", "wire", "", 0, 16, 1.0);
   return r;
 }
@@ -87,8 +89,11 @@ void run_tech(const TechOptions& o) {
                                  {"area_um2", c.area_um2},
                                  {"source", c.source}});
     for (const auto& e : entries)
-      j["entries"].push_back(
-          {{"component", e.component}, {"quantity", e.quantity}, {"value", e.value}, {"unit", e.unit}, {"source", e.source}});
+      j["entries"].push_back({{"component", e.component},
+                              {"quantity", e.quantity},
+                              {"value", e.value},
+                              {"unit", e.unit},
+                              {"source", e.source}});
     std::cout << j.dump(2) << "\n";
     return;
   }
@@ -105,13 +110,14 @@ void run_tech(const TechOptions& o) {
   tab.add_column("value");
   tab.add_column("unit", report::Table::Align::Left);
   tab.add_column("source", report::Table::Align::Left);
-  for (const auto& e : entries) tab.add_row({e.component, e.quantity, fmt::format("{:.6g}", e.value), e.unit, e.source});
+  for (const auto& e : entries)
+    tab.add_row({e.component, e.quantity, fmt::format("{:.6g}", e.value), e.unit, e.source});
   if (o.format == "csv") {
     std::cout << comps.to_csv() << "\n" << tab.to_csv();
     return;
   }
-  std::cout << fmt::format("Technology model {} (tables at {} nm), priced at {} nm.\n", tech::model_name(lib.model()),
-                           lib.base_node_nm(), node)
+  std::cout << fmt::format("Technology model {} (tables at {} nm), priced at {} nm.\n",
+                           tech::model_name(lib.model()), lib.base_node_nm(), node)
             << "Energies per 16-bit word (memories, wires: per hop) or per operation (arithmetic); "
                "leakage per cycle at 1 GHz; area per instance.\n\n"
             << comps.to_text() << "\nTable entries (docs/tech.md):\n\n"
@@ -123,14 +129,16 @@ void run_tech(const TechOptions& o) {
 void register_tech(CLI::App& app) {
   auto opt = std::make_shared<TechOptions>();
   auto* cmd = app.add_subcommand(
-      "tech", "Print the technology library: energy per action and area of reference components at a node, "
-              "and every table entry with its unit and source");
+      "tech",
+      "Print the technology library: energy per action and area of reference components at a node, "
+      "and every table entry with its unit and source");
   cmd->add_option("--model", opt->model, "Built-in technology model")
       ->check(CLI::IsMember({"horowitz45", "eyeriss65"}))
       ->default_val("horowitz45");
   cmd->add_option("--node", opt->node,
                   "Technology node in nm (7..130; default: the model's own node, 45 or 65)");
-  cmd->add_option("--table", opt->tables, "User technology table (.yaml or .csv) overriding entries (repeatable)");
+  cmd->add_option("--table", opt->tables,
+                  "User technology table (.yaml or .csv) overriding entries (repeatable)");
   cmd->add_option("--ert", opt->erts, "Accelergy ERT YAML to import (repeatable)");
   cmd->add_option("--art", opt->arts, "Accelergy ART YAML to import (repeatable)");
   cmd->add_option("--format", opt->format, "Output format")

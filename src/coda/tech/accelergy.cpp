@@ -25,10 +25,12 @@ std::string component_name(const std::string& path, const std::string& where) {
   std::string flat;
   int depth = 0;
   for (char ch : path) {
-    if (ch == '[') ++depth;
+    if (ch == '[')
+      ++depth;
     else if (ch == ']') {
       if (--depth < 0) break;
-    } else if (depth == 0) flat += ch;
+    } else if (depth == 0)
+      flat += ch;
   }
   if (depth != 0) throw InputError(fmt::format("{}: unbalanced '[' ']' in table name '{}'", where, path));
   const size_t dot = flat.rfind('.');
@@ -40,7 +42,8 @@ std::string component_name(const std::string& path, const std::string& where) {
 // The ERT/ART document's table list, with the schema checks common to both.
 YAML::Node tables_of(const YAML::Node& root, const std::string& file, const char* key) {
   const io::MapReader top(root, file, fmt::format("Accelergy {} file", key));
-  if (!top.has(key)) top.fail(key, fmt::format("missing top-level key '{}' (is this an Accelergy {}?)", key, key));
+  if (!top.has(key))
+    top.fail(key, fmt::format("missing top-level key '{}' (is this an Accelergy {}?)", key, key));
   const io::MapReader body(top.node(key), file, key);
   const YAML::Node tables = body.node("tables");
   if (!tables.IsDefined() || !tables.IsSequence()) body.fail("tables", "expected a list of tables");
@@ -72,9 +75,10 @@ void Library::load_accelergy_ert_text(const std::string& text, const std::string
     const std::string path = tr.get_string("name");
     const std::string name = component_name(path, where);
     if (auto it = seen.find(name); it != seen.end())
-      throw InputError(fmt::format("{}: component name '{}' (from '{}') already has a table at {}; coda matches "
-                                   "components by their last name segment",
-                                   where, name, path, it->second));
+      throw InputError(
+          fmt::format("{}: component name '{}' (from '{}') already has a table at {}; coda matches "
+                      "components by their last name segment",
+                      where, name, path, it->second));
     seen[name] = where;
     const YAML::Node actions = tr.node("actions");
     if (!actions.IsDefined() || !actions.IsSequence()) tr.fail("actions", "expected a list of actions");
@@ -89,12 +93,14 @@ void Library::load_accelergy_ert_text(const std::string& text, const std::string
       const YAML::Node args = ar.node("arguments");
       // (A missing key gives an invalid node whose type may not be asked: test IsDefined first.)
       const bool args_map = args.IsDefined() && args.IsMap();
-      if (args.IsDefined() && !args.IsNull() && !args_map) ar.fail("arguments", "expected a map of arguments or null");
+      if (args.IsDefined() && !args.IsNull() && !args_map)
+        ar.fail("arguments", "expected a map of arguments or null");
       const char* f = field_of_action(an);
       if (f == nullptr) continue;
       // Accelergy 0.4 gives leakage per cycle of `global_cycle_seconds`; coda's is per 1 ns cycle.
       if (std::string(f) == "leak" && args_map && args["global_cycle_seconds"].IsDefined()) {
-        const double tc = io::as_double(args["global_cycle_seconds"], file, "argument 'global_cycle_seconds'");
+        const double tc =
+            io::as_double(args["global_cycle_seconds"], file, "argument 'global_cycle_seconds'");
         if (!(tc > 0)) ar.fail("arguments", fmt::format("global_cycle_seconds must be > 0, got {}", tc));
         e *= 1e-9 / tc;
         if (!std::isfinite(e)) ar.fail("energy", "leakage per 1 ns cycle overflows");
@@ -124,7 +130,9 @@ void Library::load_accelergy_ert_text(const std::string& text, const std::string
   for (Override& o : found) add_override(std::move(o));
 }
 
-void Library::load_accelergy_ert(const std::string& path) { load_accelergy_ert_text(io::read_text_file(path), path); }
+void Library::load_accelergy_ert(const std::string& path) {
+  load_accelergy_ert_text(io::read_text_file(path), path);
+}
 
 void Library::load_accelergy_art_text(const std::string& text, const std::string& file) {
   const YAML::Node tables = tables_of(io::parse_yaml(text, file), file, "ART");
@@ -136,8 +144,8 @@ void Library::load_accelergy_art_text(const std::string& text, const std::string
     const std::string path = tr.get_string("name");
     const std::string name = component_name(path, where);
     if (auto it = seen.find(name); it != seen.end())
-      throw InputError(fmt::format("{}: component name '{}' (from '{}') already has a table at {}", where, name, path,
-                                   it->second));
+      throw InputError(fmt::format("{}: component name '{}' (from '{}') already has a table at {}", where,
+                                   name, path, it->second));
     seen[name] = where;
     const double area = tr.get_double("area");
     if (area < 0) tr.fail("area", fmt::format("expected an area >= 0 um^2, got {}", area));
@@ -150,23 +158,28 @@ void Library::load_accelergy_art_text(const std::string& text, const std::string
   for (Override& o : found) add_override(std::move(o));
 }
 
-void Library::load_accelergy_art(const std::string& path) { load_accelergy_art_text(io::read_text_file(path), path); }
+void Library::load_accelergy_art(const std::string& path) {
+  load_accelergy_art_text(io::read_text_file(path), path);
+}
 
 namespace {
 
 void check_names(const std::vector<ComponentDesc>& comps) {
   std::set<std::string> names;
   for (const ComponentDesc& d : comps) {
-    if (d.name.empty()) throw InputError(fmt::format("Accelergy export: a component of class '{}' has no name", d.cls));
+    if (d.name.empty())
+      throw InputError(fmt::format("Accelergy export: a component of class '{}' has no name", d.cls));
     if (!names.insert(d.name).second)
       throw InputError(fmt::format("Accelergy export: component name '{}' appears twice", d.name));
   }
 }
 
 void emit_action(YAML::Emitter& y, const char* name, double energy, bool leak) {
-  y << YAML::BeginMap << YAML::Key << "name" << YAML::Value << name << YAML::Key << "arguments" << YAML::Value;
+  y << YAML::BeginMap << YAML::Key << "name" << YAML::Value << name << YAML::Key << "arguments"
+    << YAML::Value;
   if (leak)
-    y << YAML::Flow << YAML::BeginMap << YAML::Key << "global_cycle_seconds" << YAML::Value << 1e-9 << YAML::EndMap;
+    y << YAML::Flow << YAML::BeginMap << YAML::Key << "global_cycle_seconds" << YAML::Value << 1e-9
+      << YAML::EndMap;
   else
     y << YAML::Flow << YAML::BeginMap << YAML::EndMap;
   y << YAML::Key << "energy" << YAML::Value << energy << YAML::EndMap;

@@ -42,7 +42,9 @@ const std::vector<Point>& sram_read64_pj() {
 
 // Outside the measured widths: an adder's carry chain and a memory's bit slices grow linearly in
 // the bits, an array multiplier's partial-product array quadratically.
-double add_pj(bool fp, double bits) { return loglog_interpolate(fp ? fp_add_pj() : int_add_pj(), bits, 1.0, 1.0); }
+double add_pj(bool fp, double bits) {
+  return loglog_interpolate(fp ? fp_add_pj() : int_add_pj(), bits, 1.0, 1.0);
+}
 double add_um2(bool fp, double bits) {
   return loglog_interpolate(fp ? fp_add_um2() : int_add_um2(), bits, 1.0, 1.0);
 }
@@ -74,7 +76,9 @@ const std::vector<DramClass>& dram_classes() {
   return t;
 }
 
-double horowitz_mac_pj(bool fp, int bits) { return mult_pj(fp, bits) + add_pj(fp, mac_accumulator_bits(fp, bits)); }
+double horowitz_mac_pj(bool fp, int bits) {
+  return mult_pj(fp, bits) + add_pj(fp, mac_accumulator_bits(fp, bits));
+}
 
 double eyeriss_mac_pj() { return horowitz_mac_pj(false, kEyerissWordBits) * node_energy_factor(45, 65); }
 

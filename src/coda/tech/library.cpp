@@ -20,12 +20,13 @@ Model parse_model(const std::string& name) {
 }
 
 const std::vector<std::string>& component_classes() {
-  static const std::vector<std::string> c{"dram", "sram", "regfile", "latch", "mac", "adder", "multiplier", "wire"};
+  static const std::vector<std::string> c{"dram", "sram",  "regfile",    "latch",
+                                          "mac",  "adder", "multiplier", "wire"};
   return c;
 }
 
 const std::vector<std::string>& cost_fields() {
-  static const std::vector<std::string> f{"read_pj", "write_pj", "update_pj",         "op_pj",
+  static const std::vector<std::string> f{"read_pj", "write_pj", "update_pj",        "op_pj",
                                           "hop_pj",  "area_um2", "leak_pj_per_cycle"};
   return f;
 }
@@ -42,7 +43,8 @@ bool is_storage(const std::string& c) { return c == "sram" || c == "regfile" || 
 bool is_compute(const std::string& c) { return c == "mac" || c == "adder" || c == "multiplier"; }
 
 std::string label(const ComponentDesc& d) {
-  return d.name.empty() ? fmt::format("component of class '{}'", d.cls) : fmt::format("component '{}'", d.name);
+  return d.name.empty() ? fmt::format("component of class '{}'", d.cls)
+                        : fmt::format("component '{}'", d.name);
 }
 
 [[noreturn]] void bad(const ComponentDesc& d, const std::string& what) {
@@ -71,21 +73,24 @@ std::string validate(const ComponentDesc& d, bool subclass_overridden) {
   const auto& classes = component_classes();
   if (std::find(classes.begin(), classes.end(), d.cls) == classes.end())
     bad(d, fmt::format("unknown component class '{}'; expected one of: {}", d.cls, join(classes)));
-  if (d.word_bits < 1 || d.word_bits > 1024) bad(d, fmt::format("word_bits must be 1..1024, got {}", d.word_bits));
+  if (d.word_bits < 1 || d.word_bits > 1024)
+    bad(d, fmt::format("word_bits must be 1..1024, got {}", d.word_bits));
   if (d.block_words < 1) bad(d, fmt::format("block_words must be >= 1, got {}", d.block_words));
   if (is_storage(d.cls) && d.capacity_words < 1)
     bad(d, fmt::format("capacity_words must be >= 1 for class '{}', got {}", d.cls, d.capacity_words));
   if (is_compute(d.cls) && (d.operand_bits < 1 || d.operand_bits > 128))
     bad(d, fmt::format("operand_bits must be 1..128, got {}", d.operand_bits));
-  if (!std::isfinite(d.wire_mm) || d.wire_mm < 0) bad(d, fmt::format("wire_mm must be >= 0, got {}", d.wire_mm));
+  if (!std::isfinite(d.wire_mm) || d.wire_mm < 0)
+    bad(d, fmt::format("wire_mm must be >= 0, got {}", d.wire_mm));
   const std::vector<std::string> subs = subclasses_of(d.cls);
   if (d.subclass.empty()) return d.cls == "dram" ? tables::kDefaultDram : is_compute(d.cls) ? "int" : "";
   if (std::find(subs.begin(), subs.end(), d.subclass) != subs.end()) return d.subclass;
   if (subclass_overridden) return d.cls == "dram" ? tables::kDefaultDram : is_compute(d.cls) ? "int" : "";
-  bad(d, subs.empty() ? fmt::format("class '{}' has no subclasses (got '{}') unless a user table defines it", d.cls,
-                                    d.subclass)
-                      : fmt::format("unknown subclass '{}' of class '{}'; expected one of: {} (or a user-table entry)",
-                                    d.subclass, d.cls, join(subs)));
+  bad(d, subs.empty()
+             ? fmt::format("class '{}' has no subclasses (got '{}') unless a user table defines it", d.cls,
+                           d.subclass)
+             : fmt::format("unknown subclass '{}' of class '{}'; expected one of: {} (or a user-table entry)",
+                           d.subclass, d.cls, join(subs)));
 }
 
 double area_per_bit_45(const std::string& cls) {
@@ -122,7 +127,8 @@ ComponentCost horowitz45(const ComponentDesc& d, const std::string& sub) {
     c.area_um2 = cap_bits * area_per_bit_45(d.cls);
     c.leak_pj_per_cycle = cap_bits * leak_per_bit_45(d.cls);
     c.source = fmt::format(
-        "Horowitz ISSCC 2014 SRAM 64-bit read at {:.5g} KB (log-log; C^0.5 below 8 KB) = {:.4g} pJ, x {}/64 bits; "
+        "Horowitz ISSCC 2014 SRAM 64-bit read at {:.5g} KB (log-log; C^0.5 below 8 KB) = {:.4g} pJ, x {}/64 "
+        "bits; "
         "area {:.4g} um^2/bit; leakage per bit from Accelergy (CACTI/Aladdin)",
         cap_bits / 8 / 1024, e64, d.word_bits, area_per_bit_45(d.cls));
   } else if (is_compute(d.cls)) {
@@ -140,17 +146,20 @@ ComponentCost horowitz45(const ComponentDesc& d, const std::string& sub) {
       c.area_um2 = tables::mult_um2(fp, b) + tables::add_um2(fp, acc);
     }
     c.leak_pj_per_cycle = c.op_pj * tables::kLogicLeakFraction;
-    c.source = d.cls == "mac" ? fmt::format("Horowitz ISSCC 2014: {} {}b multiply + {}b add (log-log between table "
-                                            "widths; mult ~ bits^2, add ~ bits outside)",
-                                            fp ? "fp" : "int", b, tables::mac_accumulator_bits(fp, b))
-                              : fmt::format("Horowitz ISSCC 2014: {} {}b {} (log-log between table widths; {} outside)",
-                                            fp ? "fp" : "int", b, d.cls == "adder" ? "add" : "multiply",
-                                            d.cls == "adder" ? "~ bits" : "~ bits^2");
+    c.source = d.cls == "mac"
+                   ? fmt::format(
+                         "Horowitz ISSCC 2014: {} {}b multiply + {}b add (log-log between table "
+                         "widths; mult ~ bits^2, add ~ bits outside)",
+                         fp ? "fp" : "int", b, tables::mac_accumulator_bits(fp, b))
+                   : fmt::format("Horowitz ISSCC 2014: {} {}b {} (log-log between table widths; {} outside)",
+                                 fp ? "fp" : "int", b, d.cls == "adder" ? "add" : "multiply",
+                                 d.cls == "adder" ? "~ bits" : "~ bits^2");
   } else {  // wire
     c.hop_pj = tables::wire_pj_per_bit_mm() * d.wire_mm * bits;
-    c.source = fmt::format("wire {:.3g} pJ/bit/mm (Keckler et al. 2011, 240 fJ/bit/mm per transition, 50 % toggle) "
-                           "x {} mm x {} bits; no area (routed over logic)",
-                           tables::wire_pj_per_bit_mm(), d.wire_mm, d.word_bits);
+    c.source = fmt::format(
+        "wire {:.3g} pJ/bit/mm (Keckler et al. 2011, 240 fJ/bit/mm per transition, 50 % toggle) "
+        "x {} mm x {} bits; no area (routed over logic)",
+        tables::wire_pj_per_bit_mm(), d.wire_mm, d.word_bits);
   }
   return c;
 }
@@ -201,16 +210,18 @@ ComponentCost Library::builtin_price(const ComponentDesc& d, int node_nm) const 
       // baseline), whatever the circuit: Eyeriss v1's 224-word filter spad is an SRAM but is
       // priced as RF. An SRAM up to kEyerissRfMaxWords words is therefore an RF here.
       c.read_pj = c.write_pj = tables::kEyerissRf * u * w;
-      c.source = fmt::format("Eyeriss ISCA 2016: RF {} {} x {}/16 bits", tables::kEyerissRf, unit, d.word_bits);
+      c.source =
+          fmt::format("Eyeriss ISCA 2016: RF {} {} x {}/16 bits", tables::kEyerissRf, unit, d.word_bits);
     } else if (d.cls == "wire") {
       c.hop_pj = tables::kEyerissArray * u * w;
-      c.source = fmt::format("Eyeriss ISCA 2016: inter-PE array {} {} x {}/16 bits per transfer", tables::kEyerissArray,
-                             unit, d.word_bits);
+      c.source = fmt::format("Eyeriss ISCA 2016: inter-PE array {} {} x {}/16 bits per transfer",
+                             tables::kEyerissArray, unit, d.word_bits);
     } else {
       const double ratio = hz.op_pj / tables::horowitz_mac_pj(false, tables::kEyerissWordBits);
       c.op_pj = tables::kEyerissMac * u * ratio;
-      c.source = fmt::format("Eyeriss ISCA 2016: MAC {} {} x {:.4g} (Horowitz ratio of this unit to a 16-bit int MAC)",
-                             tables::kEyerissMac, unit, ratio);
+      c.source = fmt::format(
+          "Eyeriss ISCA 2016: MAC {} {} x {:.4g} (Horowitz ratio of this unit to a 16-bit int MAC)",
+          tables::kEyerissMac, unit, ratio);
     }
     if (!c.source.empty()) c.source += "; area and leakage: Horowitz model at 65 nm";
   }
@@ -278,16 +289,25 @@ ComponentCost Library::price(const ComponentDesc& d, int node_nm) const {
       std::string fields;
       for (const auto& [key, v] : o.values) {
         double x = v * wf;
-        if (key == "area_um2") x *= af;
-        else x *= ef;
+        if (key == "area_um2")
+          x *= af;
+        else
+          x *= ef;
         if (key == "read_pj" || key == "write_pj" || key == "update_pj") x *= per;
-        if (key == "read_pj") c.read_pj = x, rw_set = true;
-        else if (key == "write_pj") c.write_pj = x, rw_set = true;
-        else if (key == "update_pj") c.update_pj = x, update_set = true;
-        else if (key == "op_pj") c.op_pj = x;
-        else if (key == "hop_pj") c.hop_pj = x;
-        else if (key == "leak_pj_per_cycle") c.leak_pj_per_cycle = x;
-        else if (key == "area_um2") c.area_um2 = x;
+        if (key == "read_pj")
+          c.read_pj = x, rw_set = true;
+        else if (key == "write_pj")
+          c.write_pj = x, rw_set = true;
+        else if (key == "update_pj")
+          c.update_pj = x, update_set = true;
+        else if (key == "op_pj")
+          c.op_pj = x;
+        else if (key == "hop_pj")
+          c.hop_pj = x;
+        else if (key == "leak_pj_per_cycle")
+          c.leak_pj_per_cycle = x;
+        else if (key == "area_um2")
+          c.area_um2 = x;
         fields += (fields.empty() ? "" : ",") + key;
       }
       // A new read or write price implies a new read-modify-write price unless one is given.
@@ -322,18 +342,21 @@ std::vector<TableEntry> Library::describe() const {
                "E ~ C^0.5 (bit/word lines ~ sqrt of the array), from the 8 KB point"});
   for (const auto& d : tables::dram_classes())
     t.push_back({fmt::format("DRAM {}", d.subclass), "energy per bit", d.pj_per_bit, "pJ/bit", d.source});
-  t.push_back({"SRAM bit", "area", tables::kSramCellUm2 / tables::kSramArrayEfficiency, "um^2",
-               "Intel 45 nm 6T cell 0.346 um^2 (Mistry et al., IEDM 2007) / 70 % array efficiency (assumed)"});
+  t.push_back(
+      {"SRAM bit", "area", tables::kSramCellUm2 / tables::kSramArrayEfficiency, "um^2",
+       "Intel 45 nm 6T cell 0.346 um^2 (Mistry et al., IEDM 2007) / 70 % array efficiency (assumed)"});
   t.push_back({"register-file bit", "area", tables::kDffUm2, "um^2", "NanGate 45 nm OCL DFF_X1"});
   t.push_back({"latch bit", "area", tables::kLatchUm2, "um^2", "half a DFF_X1 (master-slave latch pair)"});
   const std::string acc = "Accelergy Eyeriss-like reference output (32 nm, 1 ns cycle)";
-  t.push_back({"SRAM bit", "leakage at 32 nm", tables::kSramLeakPjPerBit32, "pJ/cycle @1 GHz", acc + ", CACTI GLB"});
+  t.push_back(
+      {"SRAM bit", "leakage at 32 nm", tables::kSramLeakPjPerBit32, "pJ/cycle @1 GHz", acc + ", CACTI GLB"});
   t.push_back({"register-file bit", "leakage at 32 nm", tables::kRegLeakPjPerBit32, "pJ/cycle @1 GHz",
                acc + ", scratchpads"});
   t.push_back({"arithmetic", "leakage fraction of op energy", tables::kLogicLeakFraction, "per cycle @1 GHz",
                acc + ", MAC"});
-  t.push_back({"wire", "energy per bit per mm", tables::wire_pj_per_bit_mm(), "pJ/bit/mm",
-               "Keckler et al., IEEE Micro 2011: 240 fJ/bit/mm per transition (40 nm) x 0.5 toggle probability"});
+  t.push_back(
+      {"wire", "energy per bit per mm", tables::wire_pj_per_bit_mm(), "pJ/bit/mm",
+       "Keckler et al., IEEE Micro 2011: 240 fJ/bit/mm per transition (40 nm) x 0.5 toggle probability"});
   const std::string ey = "Chen, Emer, Sze, ISCA 2016 (65 nm, per 16-bit access, relative to a MAC)";
   t.push_back({"Eyeriss MAC", "normalised energy", tables::kEyerissMac, "x MAC", ey});
   t.push_back({"Eyeriss RF (regfile, latch)", "normalised energy", tables::kEyerissRf, "x MAC", ey});

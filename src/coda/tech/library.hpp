@@ -31,9 +31,9 @@ const std::vector<std::string>& component_classes();
 /// An abstract component to be priced. A "word" is word_bits wide; memories are accessed a block
 /// (block_words words) at a time, but every energy below is per *word*.
 struct ComponentDesc {
-  std::string cls;       ///< "dram","sram","regfile","latch","mac","adder","multiplier","wire"
-  std::string subclass;  ///< dram: "ddr3","ddr4","lpddr4","hbm2","gddr5" ("" = lpddr4);
-                         ///< mac/adder/multiplier: "int","fp" ("" = int); others: ""
+  std::string cls;             ///< "dram","sram","regfile","latch","mac","adder","multiplier","wire"
+  std::string subclass;        ///< dram: "ddr3","ddr4","lpddr4","hbm2","gddr5" ("" = lpddr4);
+                               ///< mac/adder/multiplier: "int","fp" ("" = int); others: ""
   int64_t capacity_words = 0;  ///< storage classes (not dram): words per instance, >= 1
   int word_bits = 16;          ///< bits per word, 1..1024
   int64_t block_words = 1;     ///< words per access, >= 1
@@ -45,12 +45,12 @@ struct ComponentDesc {
 /// The price of one instance of a component. Fields that do not apply to a class are 0
 /// (memories have no op_pj, compute units no read_pj, ...); see docs/tech.md for which apply.
 struct ComponentCost {
-  double read_pj = 0;    ///< pJ per word read (word = word_bits)
-  double write_pj = 0;   ///< pJ per word written
-  double update_pj = 0;  ///< pJ per word read-modify-written in place (accumulate): the read of
-                         ///< the old value plus the write of the new one
-  double op_pj = 0;      ///< mac/adder/multiplier: pJ per operation
-  double hop_pj = 0;     ///< wire: pJ per word per hop
+  double read_pj = 0;            ///< pJ per word read (word = word_bits)
+  double write_pj = 0;           ///< pJ per word written
+  double update_pj = 0;          ///< pJ per word read-modify-written in place (accumulate): the read of
+                                 ///< the old value plus the write of the new one
+  double op_pj = 0;              ///< mac/adder/multiplier: pJ per operation
+  double hop_pj = 0;             ///< wire: pJ per word per hop
   double leak_pj_per_cycle = 0;  ///< static energy per cycle at a 1 GHz reference clock (numerically
                                  ///< the leakage power in mW); at f GHz multiply by 1/f
   double area_um2 = 0;           ///< um^2 per instance
@@ -62,23 +62,23 @@ struct TableEntry {
   std::string component;  ///< "int add 8b", "SRAM 8 KB", "DRAM lpddr4", "node 32 nm", ...
   std::string quantity;   ///< "energy", "area", "energy per bit", "energy factor", ...
   double value = 0;
-  std::string unit;       ///< "pJ", "um^2", "pJ/bit", "x", ...
+  std::string unit;  ///< "pJ", "um^2", "pJ/bit", "x", ...
   std::string source;
 };
 
 /// A user override of some fields of a price (from a user table or an Accelergy ERT/ART). Unset
 /// fields keep the built-in value.
 struct Override {
-  std::string name;      ///< match by component name (takes precedence), or
-  std::string cls;       ///< match by class ...
-  std::string subclass;  ///< ... and subclass ("" = any subclass of the class)
+  std::string name;                      ///< match by component name (takes precedence), or
+  std::string cls;                       ///< match by class ...
+  std::string subclass;                  ///< ... and subclass ("" = any subclass of the class)
   std::map<std::string, double> values;  ///< field ("read_pj", "area_um2", ...) -> value
-  int ref_bits = 0;      ///< > 0: values are for this word/operand width and are scaled to the
-                         ///< component's width (memories, wires, adders ~ bits; mult/mac ~ bits^2)
-  int ref_node_nm = 0;   ///< > 0: values are at this node and are scaled to the priced node
+  int ref_bits = 0;         ///< > 0: values are for this word/operand width and are scaled to the
+                            ///< component's width (memories, wires, adders ~ bits; mult/mac ~ bits^2)
+  int ref_node_nm = 0;      ///< > 0: values are at this node and are scaled to the priced node
   bool per_access = false;  ///< read/write/update are per access of a whole block (Accelergy
                             ///< semantics): divided by block_words when priced
-  std::string origin;    ///< "file:line", for describe() and messages
+  std::string origin;       ///< "file:line", for describe() and messages
 };
 
 /// The names of the price fields an override may set.

@@ -40,8 +40,8 @@ namespace {
 // as transcribed in Accelergy's hwcomponents scaling module (see docs/tech.md).
 struct NodeData {
   int node_nm;
-  double a, b, c;       // energy fit coefficients
-  double area_vs_45;    // A(node) / A(45 nm)
+  double a, b, c;     // energy fit coefficients
+  double area_vs_45;  // A(node) / A(45 nm)
 };
 constexpr std::array<NodeData, 10> kNodes{{
     {130, 7.171, -6.709, 2.904, 6.4},
@@ -60,9 +60,10 @@ double fit_energy(const NodeData& d) { return d.a * kScalingVdd * kScalingVdd + 
 
 void check_node(int nm) {
   if (nm < kMinNodeNm || nm > kMaxNodeNm)
-    throw InputError(fmt::format("technology node {} nm is outside the supported range {}..{} nm (the range of "
-                                 "the Stillmaker & Baas 2017 scaling tables)",
-                                 nm, kMinNodeNm, kMaxNodeNm));
+    throw InputError(
+        fmt::format("technology node {} nm is outside the supported range {}..{} nm (the range of "
+                    "the Stillmaker & Baas 2017 scaling tables)",
+                    nm, kMinNodeNm, kMaxNodeNm));
 }
 
 // Relative energy and area of a node versus 45 nm: exact at table nodes, log-log interpolated in

@@ -34,8 +34,8 @@ void check_entry(const Override& o, const std::string& where) {
   if (o.name.empty() && o.cls.empty())
     throw InputError(fmt::format("{}: entry needs 'name' (a component name) or 'class'", where));
   if (!o.name.empty() && (!o.cls.empty() || !o.subclass.empty()))
-    throw InputError(fmt::format("{}: entry for component '{}': give either 'name' or 'class'/'subclass', not both",
-                                 where, o.name));
+    throw InputError(fmt::format(
+        "{}: entry for component '{}': give either 'name' or 'class'/'subclass', not both", where, o.name));
   if (!o.cls.empty()) {
     const auto& classes = component_classes();
     if (std::find(classes.begin(), classes.end(), o.cls) == classes.end()) {
@@ -47,13 +47,15 @@ void check_entry(const Override& o, const std::string& where) {
   if (o.cls.empty() && !o.subclass.empty())
     throw InputError(fmt::format("{}: 'subclass' needs 'class'", where));
   if (o.values.empty())
-    throw InputError(fmt::format("{}: entry sets no price; give at least one of read_pj, write_pj, update_pj, op_pj, "
-                                 "hop_pj, leak_pj_per_cycle, area_um2",
-                                 where));
+    throw InputError(
+        fmt::format("{}: entry sets no price; give at least one of read_pj, write_pj, update_pj, op_pj, "
+                    "hop_pj, leak_pj_per_cycle, area_um2",
+                    where));
   if (o.ref_bits < 0 || o.ref_bits > 1024)
     throw InputError(fmt::format("{}: 'bits' must be 1..1024, got {}", where, o.ref_bits));
   if (o.ref_node_nm != 0 && (o.ref_node_nm < kMinNodeNm || o.ref_node_nm > kMaxNodeNm))
-    throw InputError(fmt::format("{}: 'node_nm' must be {}..{}, got {}", where, kMinNodeNm, kMaxNodeNm, o.ref_node_nm));
+    throw InputError(
+        fmt::format("{}: 'node_nm' must be {}..{}, got {}", where, kMinNodeNm, kMaxNodeNm, o.ref_node_nm));
 }
 
 double check_value(double v, const std::string& where, const std::string& key) {
@@ -79,7 +81,8 @@ void parse_yaml_table(Library& lib, const std::string& text, const std::string& 
     o.subclass = r.get_string("subclass", "");
     const int64_t bits = r.get_int("bits", 0);
     const int64_t node = r.get_int("node_nm", 0);
-    if (r.has("bits") && (bits < 1 || bits > 1024)) r.fail("bits", fmt::format("expected 1..1024, got {}", bits));
+    if (r.has("bits") && (bits < 1 || bits > 1024))
+      r.fail("bits", fmt::format("expected 1..1024, got {}", bits));
     if (r.has("node_nm") && (node < kMinNodeNm || node > kMaxNodeNm))
       r.fail("node_nm", fmt::format("expected {}..{} nm, got {}", kMinNodeNm, kMaxNodeNm, node));
     o.ref_bits = static_cast<int>(bits);
@@ -107,8 +110,10 @@ std::vector<std::string> split_csv(const std::string& line, const std::string& w
     const char ch = line[i];
     if (quoted) {
       if (ch == '"') {
-        if (i + 1 < line.size() && line[i + 1] == '"') cur += '"', ++i;
-        else quoted = false;
+        if (i + 1 < line.size() && line[i + 1] == '"')
+          cur += '"', ++i;
+        else
+          quoted = false;
       } else {
         cur += ch;
       }
@@ -165,7 +170,8 @@ void parse_csv_table(Library& lib, const std::string& text, const std::string& f
     const std::string where = fmt::format("{}:{}", file, line_no);
     const size_t first = line.find_first_not_of(" \t");
     if (first == std::string::npos || line[first] == '#') continue;
-    if (line.find('\0') != std::string::npos) throw InputError(fmt::format("{}: NUL byte in CSV text", where));
+    if (line.find('\0') != std::string::npos)
+      throw InputError(fmt::format("{}: NUL byte in CSV text", where));
     std::vector<std::string> cells = split_csv(line, where);
     if (header.empty()) {
       for (const std::string& h : cells) {
@@ -173,7 +179,8 @@ void parse_csv_table(Library& lib, const std::string& text, const std::string& f
         if (std::find(keys.begin(), keys.end(), h) == keys.end()) {
           std::string list;
           for (const auto& k : keys) list += (list.empty() ? "" : ", ") + k;
-          throw InputError(fmt::format("{}: unknown column '{}'; expected columns among: {}", where, h, list));
+          throw InputError(
+              fmt::format("{}: unknown column '{}'; expected columns among: {}", where, h, list));
         }
         if (std::count(cells.begin(), cells.end(), h) > 1)
           throw InputError(fmt::format("{}: column '{}' appears twice", where, h));
@@ -185,24 +192,34 @@ void parse_csv_table(Library& lib, const std::string& text, const std::string& f
       continue;
     }
     if (cells.size() != header.size())
-      throw InputError(fmt::format("{}: expected {} fields (as in the header), got {}", where, header.size(), cells.size()));
+      throw InputError(fmt::format("{}: expected {} fields (as in the header), got {}", where, header.size(),
+                                   cells.size()));
     Override o;
     o.origin = where;
     for (size_t i = 0; i < cells.size(); ++i) {
       const std::string& col = header[i];
       const std::string& v = cells[i];
       if (v.empty()) continue;  // an empty cell sets nothing
-      if (col == "name") o.name = v;
-      else if (col == "class") o.cls = v;
-      else if (col == "subclass") o.subclass = v;
-      else if (col == "source") o.origin += " " + v;
+      if (col == "name")
+        o.name = v;
+      else if (col == "class")
+        o.cls = v;
+      else if (col == "subclass")
+        o.subclass = v;
+      else if (col == "source")
+        o.origin += " " + v;
       else if (col == "per_access") {
-        if (v == "true" || v == "1" || v == "yes") o.per_access = true;
-        else if (v == "false" || v == "0" || v == "no") o.per_access = false;
-        else throw InputError(fmt::format("{}: column 'per_access': expected true or false, got '{}'", where, v));
+        if (v == "true" || v == "1" || v == "yes")
+          o.per_access = true;
+        else if (v == "false" || v == "0" || v == "no")
+          o.per_access = false;
+        else
+          throw InputError(
+              fmt::format("{}: column 'per_access': expected true or false, got '{}'", where, v));
       } else if (col == "bits") {
         const int64_t b = csv_int(v, where, col);
-        if (b < 1 || b > 1024) throw InputError(fmt::format("{}: column 'bits': expected 1..1024, got {}", where, b));
+        if (b < 1 || b > 1024)
+          throw InputError(fmt::format("{}: column 'bits': expected 1..1024, got {}", where, b));
         o.ref_bits = static_cast<int>(b);
       } else if (col == "node_nm") {
         const int64_t n = csv_int(v, where, col);
@@ -225,8 +242,10 @@ void parse_csv_table(Library& lib, const std::string& text, const std::string& f
 void Library::load_user_table_text(const std::string& text, const std::string& file, bool csv) {
   // Parse into a copy so that a bad file leaves the library unchanged.
   Library tmp = *this;
-  if (csv) parse_csv_table(tmp, text, file);
-  else parse_yaml_table(tmp, text, file);
+  if (csv)
+    parse_csv_table(tmp, text, file);
+  else
+    parse_yaml_table(tmp, text, file);
   *this = std::move(tmp);
 }
 
