@@ -140,10 +140,18 @@ Machine bind(const arch::Architecture& a, const tech::Library& lib, const worklo
     }
     ml.network_bandwidth = bw;
     ml.topology = systolic ? Topology::Systolic : mesh ? Topology::Mesh : Topology::Bus;
+    // One child per instance (Eyeriss: a spad feeding its own MAC) means a wire inside the
+    // instance, not a network: no hop energy unless the file gives one.
+    const int64_t children = i + 1 < a.levels.size() ? a.levels[i + 1].mesh_x * a.levels[i + 1].mesh_y
+                                                     : a.compute.mesh_x * a.compute.mesh_y;
     for (int t = 0; t < T; ++t) {
       const auto& net = lv.network_for(arch_tensor_name(a, p, t));
       if (net.hop_energy_pj) {
         ml.hop_pj[size_t(t)] = *net.hop_energy_pj;
+        continue;
+      }
+      if (children == 1) {
+        ml.hop_pj[size_t(t)] = 0;
         continue;
       }
       tech::ComponentDesc d;
