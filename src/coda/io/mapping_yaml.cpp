@@ -88,7 +88,10 @@ uint32_t parse_tensor_set(const YAML::Node& n, const workload::Problem& p, const
                           const std::string& what) {
   if (!n.IsSequence()) throw InputError(fmt::format("{}: {} must be a list of tensor names", where(file, n), what));
   uint32_t mask = 0;
-  for (const auto& item : n) mask |= 1u << tensor_of(p, item.as<std::string>(), where(file, item) + ": " + what);
+  for (const auto& item : n) {
+    if (!item.IsScalar()) throw InputError(fmt::format("{}: {}: expected a tensor name", where(file, item), what));
+    mask |= 1u << tensor_of(p, item.as<std::string>(), where(file, item) + ": " + what);
+  }
   return mask;
 }
 
@@ -99,8 +102,9 @@ bool looks_like_timeloop(const YAML::Node& seq) {
 
 }  // namespace
 
-mapping::Mapping parse_mapping_yaml(const YAML::Node& root, const workload::Problem& p,
-                                    const std::vector<std::string>& level_names, const std::string& file) {
+namespace {
+mapping::Mapping parse_mapping_checked(const YAML::Node& root, const workload::Problem& p,
+                                       const std::vector<std::string>& level_names, const std::string& file) {
   YAML::Node seq = root;
   if (root.IsMap()) {
     MapReader top(root, file, "mapping file");
@@ -147,6 +151,19 @@ mapping::Mapping parse_mapping_yaml(const YAML::Node& root, const workload::Prob
   uint32_t all = p.num_tensors() >= 32 ? ~0u : (1u << p.num_tensors()) - 1;
   for (auto& lv : m.levels) lv.keep &= all;
   return m;
+}
+
+}  // namespace
+
+mapping::Mapping parse_mapping_yaml(const YAML::Node& root, const workload::Problem& p,
+                                    const std::vector<std::string>& level_names, const std::string& file) {
+  // Every shape error is reported by the checks above; a yaml-cpp conversion error that slips
+  // through (a map where a scalar is expected, ...) still becomes a message naming the file.
+  try {
+    return parse_mapping_checked(root, p, level_names, file);
+  } catch (const YAML::Exception& e) {
+    throw InputError(fmt::format("{}:{}: malformed mapping: {}", file, e.mark.line + 1, e.msg));
+  }
 }
 
 mapping::Mapping read_mapping_file(const std::string& path, const workload::Problem& p,
