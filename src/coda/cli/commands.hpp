@@ -10,6 +10,8 @@ void register_stats(CLI::App& app);
 void register_arch(CLI::App& app);
 void register_tech(CLI::App& app);
 void register_eval(CLI::App& app);
+/// Adds `show` to the `arch` command (call after register_arch).
+void register_arch_show(CLI::App& app);
 void register_convert(CLI::App& app);
 
 }  // namespace coda::cli

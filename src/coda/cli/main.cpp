@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   coda::cli::register_zoo(app);
   coda::cli::register_stats(app);
   coda::cli::register_arch(app);
+  coda::cli::register_arch_show(app);
   coda::cli::register_tech(app);
   coda::cli::register_eval(app);
   coda::cli::register_convert(app);
