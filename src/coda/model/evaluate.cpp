@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 
 #include "coda/model/transfers.hpp"
 
@@ -38,6 +39,36 @@ double transfer_cycles(double r, double w, const LevelSpec& lv) {
   if (lv.write_bandwidth > 0) c = std::max(c, w / lv.write_bandwidth);
   if (lv.shared_bandwidth > 0) c = std::max(c, (r + w) / lv.shared_bandwidth);
   return c;
+}
+
+// Results that cannot be right (design.md §7; issue 4): checked on every evaluation in debug and
+// sanitizer builds, where a violation aborts with the field that broke.
+[[maybe_unused]] void verify(const workload::Problem& p, const Result& r) {
+  auto fail_if = [](bool bad, const char* what) {
+    if (!bad) return;
+    std::fprintf(stderr, "coda: internal error: impossible evaluation result: %s\n", what);
+    std::abort();
+  };
+  const Counts& c = r.counts;
+  fail_if(!(r.utilization > 0 && r.utilization <= 1.0 + 1e-9), "utilization outside (0, 1]");
+  fail_if(r.cycles < double(r.compute_cycles), "cycles below the compute cycles");
+  fail_if(c.macs > c.compute_steps * r.active_units, "more MACs than steps x active units");
+  fail_if(r.energy_pj < 0 || !std::isfinite(r.energy_pj), "negative or non-finite energy");
+  for (int i = 0; i < c.num_levels; ++i)
+    for (int t = 0; t < c.num_tensors; ++t) {
+      const auto& x = c.at[size_t(i)][size_t(t)];
+      if (!x.kept) continue;
+      fail_if(x.fills < 0 || x.reads < 0 || x.updates < 0 || x.rmw < 0 || x.deliveries < 0, "negative count");
+      fail_if(x.tile > p.tensor_box_size(t), "tile larger than the tensor");
+      if (p.tensors[size_t(t)].is_output) {
+        fail_if(x.updates > x.deliveries, "more updates than partial sums sent");
+        fail_if(x.fills > x.updates, "a residency without an update");
+      } else {
+        // One read per multicast group: reads >= deliveries / (largest group) and <= deliveries.
+        fail_if(x.reads > x.deliveries, "more reads than deliveries");
+        fail_if(x.reads * r.active_units < x.deliveries, "reads below deliveries / multicast factor");
+      }
+    }
 }
 
 }  // namespace
@@ -266,6 +297,9 @@ void evaluate(const workload::Problem& p, const Machine& m, const mapping::Mappi
   for (int i = 0; i < L; ++i) e += r.level_energy_pj[size_t(i)];
   r.energy_pj = e;
   r.dram_accesses_per_mac = c.macs ? dram_words / double(c.macs) : 0;
+#ifndef NDEBUG
+  verify(p, r);
+#endif
 }
 
 }  // namespace coda::model
