@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "coda/common/error.hpp"
+#include "coda/io/network_yaml.hpp"
 #include "coda/io/onnx_import.hpp"
 #include "coda/io/zoo.hpp"
 #include "coda/workload/statistics.hpp"
@@ -287,4 +288,22 @@ TEST(OnnxImport, TruncatedAndGarbageFilesAreInputErrors) {
   const std::string garbage = "this is not an ONNX file at all\n";
   EXPECT_THROW(io::parse_onnx(garbage.data(), garbage.size(), "text.onnx"), InputError);
   EXPECT_THROW(io::read_onnx(models().path + "/does_not_exist.onnx"), InputError);
+}
+
+TEST(OnnxImport, ConvertedYamlReadsBackToTheSameNetwork) {
+  REQUIRE_MODELS();
+  for (const char* name : {"small", "mobilenet_v2"}) {
+    auto spec = io::read_onnx(model(name));
+    auto again = io::parse_network_yaml(io::write_network_yaml(spec), std::string(name) + ".yaml");
+    EXPECT_EQ(again.batch, spec.batch) << name;
+    auto a = build_network(spec, spec.batch), b = build_network(again, again.batch);
+    auto sa = compute_stats(a), sb = compute_stats(b);
+    ASSERT_EQ(sa.layers.size(), sb.layers.size()) << name;
+    for (size_t i = 0; i < sa.layers.size(); ++i) {
+      EXPECT_EQ(sa.layers[i].name, sb.layers[i].name);
+      EXPECT_EQ(sa.layers[i].output_shape, sb.layers[i].output_shape) << sa.layers[i].name;
+      EXPECT_EQ(sa.layers[i].macs, sb.layers[i].macs) << sa.layers[i].name;
+      EXPECT_EQ(sa.layers[i].nonzero_weights, sb.layers[i].nonzero_weights) << sa.layers[i].name;
+    }
+  }
 }

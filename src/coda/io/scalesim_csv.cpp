@@ -124,7 +124,9 @@ LayerSpec read_gemm_row(const TextRecord& r, size_t ordinal, NetworkSpec& spec) 
 
 // SCALE-Sim reads a name containing "DP" as depthwise; other layers must not carry it.
 std::string safe_name(std::string name, bool depthwise, std::vector<std::string>* notes) {
-  std::replace(name.begin(), name.end(), ',', '_');
+  // A name must stay one CSV field on one line.
+  for (char& c : name)
+    if (c == ',' || c == '\n' || c == '\r' || c == '#') c = '_';
   if (depthwise) {
     if (name.find("DP") == std::string::npos) name += "_DP";
     return name;
