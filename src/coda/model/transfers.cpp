@@ -415,6 +415,34 @@ int64_t tile_footprint(const Ranks& ranks, const Nest& n, int level) {
   return total;
 }
 
+// Perfect case, rank r: every group member's set is a translate of the tile's rank set S by an
+// offset in the lattice {sum over the group loops l of the rank's dimensions: coef_d * stride_l *
+// index_l}. If S is an interval of length `len`, the union over the members of an interval of length
+// `piece` placed at the same lattice is again a set of the rank_interval kind (one term per group
+// loop plus the piece), so its size follows from the same contiguity test. Returns false when some
+// set is not an interval (the caller enumerates the members instead).
+bool lattice_union(const Nest& n, const RankInfo& r, const std::array<DimLoops, kMaxDims>& dl, int64_t piece,
+                   int64_t& size) {
+  std::array<std::pair<int64_t, int64_t>, kMaxLoops + 1> terms;  // coef, extent - 1
+  int nt = 0;
+  if (piece > 1) terms[size_t(nt++)] = {1, piece - 1};
+  for (int k = 0; k < r.ndims; ++k) {
+    const auto& x = dl[size_t(r.dims[size_t(k)])];
+    for (int q = 0; q < x.ng; ++q) {
+      const auto& l = n.loops[size_t(x.g[size_t(q)])];
+      if (l.factor > 1) terms[size_t(nt++)] = {r.coef[size_t(k)] * l.stride, l.factor - 1};
+    }
+  }
+  std::sort(terms.begin(), terms.begin() + nt);
+  int64_t span = 0;
+  for (int k = 0; k < nt; ++k) {
+    if (terms[size_t(k)].first > span + 1) return false;
+    span += terms[size_t(k)].first * terms[size_t(k)].second;
+  }
+  size = piece > 0 ? span + 1 : 0;
+  return true;
+}
+
 // Perfect factorizations (every dimension's factors multiply to its bound): no tile is ever
 // clipped, so every context of a kind of step is a translate of one representative and every
 // per-rank union has the same size. Each rank's union U_r is computed once; a step kind only needs
@@ -429,6 +457,7 @@ int64_t perfect_transfers(const Nest& n, const std::array<DimLoops, kMaxDims>& d
     instances = checked_mul(instances, product_of_factors(n, dl[size_t(d)].s.data(), dl[size_t(d)].ns), "instances");
   std::array<Ctx, kMaxDims> ctx;
   std::array<int64_t, 2 * kMaxDims> U{};
+  std::array<int64_t, 2 * kMaxDims> len{};  // length of the rank's tile interval, -1 if not one
   std::array<bool, kMaxDims> relevant{};
   for (int ri = 0; ri < ranks.count; ++ri) {
     const RankInfo& r = ranks.r[size_t(ri)];
@@ -437,13 +466,20 @@ int64_t perfect_transfers(const Nest& n, const std::array<DimLoops, kMaxDims>& d
       continue;
     }
     std::array<const Ctx*, kMaxDims> cp;
+    std::array<Interval, kMaxDims> iv;
     for (int k = 0; k < r.ndims; ++k) {
       relevant[size_t(r.dims[size_t(k)])] = true;
       ctx[size_t(k)] = Ctx{0, 0, 1, true, false};
       cp[size_t(k)] = &ctx[size_t(k)];
+      iv[size_t(k)] = {0, extent[size_t(r.dims[size_t(k)])]};
     }
+    // The lattice shortcut pays off only when the rank has group loops (several members).
+    bool grouped = false;
+    for (int k = 0; k < r.ndims; ++k) grouped |= s.grp[size_t(r.dims[size_t(k)])].size() > 1;
+    Interval tile{0, 0};
+    len[size_t(ri)] = grouped && rank_interval(r, iv, tile) ? tile.hi - tile.lo : -1;
     int64_t u = 0, v = 0;
-    union_counts(n, r, cp, extent, s, u, v);
+    if (len[size_t(ri)] < 0 || !lattice_union(n, r, dl, len[size_t(ri)], u)) union_counts(n, r, cp, extent, s, u, v);
     U[size_t(ri)] = u;
   }
   int64_t prod_u = 1;
@@ -487,14 +523,24 @@ int64_t perfect_transfers(const Nest& n, const std::array<DimLoops, kMaxDims>& d
         for (int kk = 0; kk < r.ndims; ++kk) rank_moved |= moved[size_t(r.dims[size_t(kk)])];
       if (rank_moved) {
         std::array<const Ctx*, kMaxDims> cp;
+        int64_t shift = 0;  // new - old position of the rank's interval
         for (int kk = 0; kk < r.ndims; ++kk) {
           int d = r.dims[size_t(kk)];
           ctx[size_t(kk)] = Ctx{ob[size_t(d)], nb[size_t(d)], 1, false, false};
           cp[size_t(kk)] = &ctx[size_t(kk)];
+          shift += r.coef[size_t(kk)] * (nb[size_t(d)] - ob[size_t(d)]);
         }
-        int64_t u = 0, v = 0;
-        union_counts(n, r, cp, extent, s, u, v);
-        w = u - v;
+        // Each member's new \ old is one interval of min(|shift|, len) elements at a fixed place
+        // relative to the member, so the same lattice union applies.
+        int64_t v = 0;
+        const int64_t L = len[size_t(ri)];
+        if (L >= 0 && lattice_union(n, r, dl, std::min(L, shift < 0 ? -shift : shift), v)) {
+          w = U[size_t(ri)] - v;
+        } else {
+          int64_t u = 0;
+          union_counts(n, r, cp, extent, s, u, v);
+          w = u - v;
+        }
       }
       prod_w = checked_mul(prod_w, w, "transfers");
     }
