@@ -131,6 +131,16 @@ NetworkResult evaluate(const workload::Network& net, const arch::Architecture& a
       }
       lr.energy_pj = lr.result.energy_pj;
       lr.cycles = lr.result.cycles;
+      const auto& res = lr.result;
+      lr.e_compute = res.mac_energy_pj + res.compute_leak_pj;
+      for (int i = 0; i < res.counts.num_levels; ++i) {
+        lr.e_compute += res.leak_pj[size_t(i)];
+        for (int t = 0; t < p.num_tensors(); ++t) {
+          const double e = res.energy[size_t(i)][size_t(t)].total();
+          const auto& ten = p.tensors[size_t(t)];
+          (ten.is_output ? lr.e_outputs : ten.is_parameter ? lr.e_weights : lr.e_inputs) += e;
+        }
+      }
       lr.nonzero_macs = lr.result.nonzero_macs;
       lr.dram_words = lr.result.dram_accesses_per_mac * double(lr.macs);
     }

@@ -52,6 +52,9 @@ struct LayerResult {
   double energy_pj = 0;     ///< every layer (mapped: result.energy_pj)
   double cycles = 0;
   double dram_words = 0;    ///< DRAM element accesses (reads + writes)
+  /// Energy by data type (the Eyeriss energy-estimation tool's split): storage and network energy
+  /// of the input fmaps, output fmaps and weights, and computation (MACs and leakage).
+  double e_inputs = 0, e_outputs = 0, e_weights = 0, e_compute = 0;
   std::string note;         ///< how a non-MAC layer was costed
 };
 
