@@ -286,3 +286,13 @@ TEST(ArchYaml, ParameterOverrideSyntax) {
   EXPECT_THROW(io::parse_parameter_override("N="), InputError);
   EXPECT_THROW(io::parse_parameter_override("N-1=3"), InputError);
 }
+
+TEST(ArchYaml, AliasBombsAreRejectedNotExpanded) {
+  std::string text = "name: x\nclock_mhz: 1\na0: &a0 [x, x, x, x, x, x, x, x, x, x]\n";
+  for (int i = 1; i < 9; ++i) {
+    text += "a" + std::to_string(i) + ": &a" + std::to_string(i) + " [";
+    for (int k = 0; k < 10; ++k) text += (k ? ", *a" : "*a") + std::to_string(i - 1);
+    text += "]\n";
+  }
+  EXPECT_NE(error_of(text).find("more than 1000000 nodes"), std::string::npos) << error_of(text);
+}

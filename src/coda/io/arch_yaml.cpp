@@ -140,18 +140,27 @@ std::string substitute(const std::string& s, const ParamTable& params, const std
   return out;
 }
 
-void substitute_tree(YAML::Node node, const ParamTable& params, const std::string& file, const std::string& path) {
+// Aliases make a YAML document a DAG whose expansion can be exponential in its size ("billion
+// laughs"); the walk gives up past this many visited nodes instead of hanging.
+constexpr int64_t kMaxVisitedNodes = 1'000'000;
+
+void substitute_tree(YAML::Node node, const ParamTable& params, const std::string& file, const std::string& path,
+                     int64_t& visited) {
+  if (++visited > kMaxVisitedNodes)
+    throw InputError(fmt::format("{}: the document expands (through aliases) to more than {} nodes", file,
+                                 kMaxVisitedNodes));
   if (node.IsScalar()) {
     const std::string s = node.Scalar();
     if (s.find("${") != std::string::npos)
       node = substitute(s, params, fmt::format("{}: key '{}'", where(file, node), path));
   } else if (node.IsSequence()) {
-    for (size_t i = 0; i < node.size(); ++i) substitute_tree(node[i], params, file, fmt::format("{}[{}]", path, i));
+    for (size_t i = 0; i < node.size(); ++i)
+      substitute_tree(node[i], params, file, fmt::format("{}[{}]", path, i), visited);
   } else if (node.IsMap()) {
     for (auto kv : node) {
       const std::string key = kv.first.IsScalar() ? kv.first.Scalar() : "?";
       if (path.empty() && key == "parameters") continue;
-      substitute_tree(kv.second, params, file, path.empty() ? key : path + "." + key);
+      substitute_tree(kv.second, params, file, path.empty() ? key : path + "." + key, visited);
     }
   }
 }
@@ -381,7 +390,8 @@ Architecture parse_arch_yaml(const std::string& text, const std::string& file, c
     throw InputError(std::string(e.what()) + " (inside [ ] or { }, quote parameter expressions: \"${N}\")");
   }
   const ParamTable params = resolve_parameters(declared_parameters(root, file), overrides, file);
-  substitute_tree(root, params, file, "");
+  int64_t visited = 0;
+  substitute_tree(root, params, file, "", visited);
 
   MapReader m(root, file, "architecture");
   m.check_keys({"name", "description", "reference", "dataflow", "clock_mhz", "clock_hz", "technology", "parameters",
