@@ -286,3 +286,30 @@ TEST(ArchYaml, ParameterOverrideSyntax) {
   EXPECT_THROW(io::parse_parameter_override("N="), InputError);
   EXPECT_THROW(io::parse_parameter_override("N-1=3"), InputError);
 }
+
+TEST(ArchYaml, AliasBombsAreRejectedNotExpanded) {
+  std::string text = "name: x\nclock_mhz: 1\na0: &a0 [x, x, x, x, x, x, x, x, x, x]\n";
+  for (int i = 1; i < 9; ++i) {
+    text += "a" + std::to_string(i) + ": &a" + std::to_string(i) + " [";
+    for (int k = 0; k < 10; ++k) text += (k ? ", *a" : "*a") + std::to_string(i - 1);
+    text += "]\n";
+  }
+  EXPECT_NE(error_of(text).find("more than 1000000 nodes"), std::string::npos) << error_of(text);
+}
+
+TEST(ArchYaml, TextMustBeUtf8SoThatItRoundTrips) {
+  // Found by fuzz_arch_yaml: the YAML emitter replaces invalid bytes, so such text cannot round trip.
+  std::string text = kMinimal;
+  text.replace(text.find("name: m"), 7, "name: m\nreference: DAC 20\xff\xff\x13" "18");
+  EXPECT_NE(error_of(text).find("key 'reference': expected UTF-8 text"), std::string::npos) << error_of(text);
+  text = kMinimal;
+  text.replace(text.find("name: m"), 7, "name: m\ndescription: \xc3\xa9t\xc3\xa9 \xe2\x86\x92 ok");
+  auto a = io::parse_arch_yaml(text, "a.yaml");
+  EXPECT_EQ(a.description, "\xc3\xa9t\xc3\xa9 \xe2\x86\x92 ok");
+  EXPECT_EQ(io::parse_arch_yaml(io::write_arch_yaml(a), "w.yaml"), a);
+  for (const char* bad : {"\xc0\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xe2\x86"}) {
+    std::string t = kMinimal;
+    t.replace(t.find("name: m"), 7, std::string("name: m\ndescription: x") + bad);
+    EXPECT_NE(error_of(t).find("expected UTF-8 text"), std::string::npos) << error_of(t);
+  }
+}

@@ -140,24 +140,70 @@ std::string substitute(const std::string& s, const ParamTable& params, const std
   return out;
 }
 
-void substitute_tree(YAML::Node node, const ParamTable& params, const std::string& file, const std::string& path) {
+// Aliases make a YAML document a DAG whose expansion can be exponential in its size ("billion
+// laughs"); the walk gives up past this many visited nodes instead of hanging.
+constexpr int64_t kMaxVisitedNodes = 1'000'000;
+
+void substitute_tree(YAML::Node node, const ParamTable& params, const std::string& file, const std::string& path,
+                     int64_t& visited) {
+  if (++visited > kMaxVisitedNodes)
+    throw InputError(fmt::format("{}: the document expands (through aliases) to more than {} nodes", file,
+                                 kMaxVisitedNodes));
   if (node.IsScalar()) {
     const std::string s = node.Scalar();
     if (s.find("${") != std::string::npos)
       node = substitute(s, params, fmt::format("{}: key '{}'", where(file, node), path));
   } else if (node.IsSequence()) {
-    for (size_t i = 0; i < node.size(); ++i) substitute_tree(node[i], params, file, fmt::format("{}[{}]", path, i));
+    for (size_t i = 0; i < node.size(); ++i)
+      substitute_tree(node[i], params, file, fmt::format("{}[{}]", path, i), visited);
   } else if (node.IsMap()) {
     for (auto kv : node) {
       const std::string key = kv.first.IsScalar() ? kv.first.Scalar() : "?";
       if (path.empty() && key == "parameters") continue;
-      substitute_tree(kv.second, params, file, path.empty() ? key : path + "." + key);
+      substitute_tree(kv.second, params, file, path.empty() ? key : path + "." + key, visited);
     }
   }
 }
 
 // ---------------------------------------------------------------------------------------------
 // Readers of the pieces
+
+// True if `s` is well-formed UTF-8 (no overlong forms, surrogates or code points past U+10FFFF).
+// Text that is not would not survive a write/read round trip: the YAML emitter replaces bad bytes.
+bool valid_utf8(const std::string& s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    int extra = 0;
+    uint32_t cp = 0;
+    if (c < 0x80) { ++i; continue; }
+    if ((c & 0xE0) == 0xC0) extra = 1, cp = c & 0x1F;
+    else if ((c & 0xF0) == 0xE0) extra = 2, cp = c & 0x0F;
+    else if ((c & 0xF8) == 0xF0) extra = 3, cp = c & 0x07;
+    else return false;
+    if (i + extra >= s.size()) return false;
+    for (int k = 1; k <= extra; ++k) {
+      const unsigned char d = static_cast<unsigned char>(s[i + k]);
+      if ((d & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (d & 0x3F);
+    }
+    static constexpr uint32_t kMin[] = {0, 0x80, 0x800, 0x10000};
+    if (cp < kMin[extra] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+    i += extra + 1;
+  }
+  return true;
+}
+
+std::string checked_text(const MapReader& m, const std::string& key, const std::string& value) {
+  if (!valid_utf8(value)) m.fail(key, "expected UTF-8 text");
+  return value;
+}
+
+std::string get_text(const MapReader& m, const std::string& key) { return checked_text(m, key, m.get_string(key)); }
+
+std::string get_text(const MapReader& m, const std::string& key, const std::string& fallback) {
+  return checked_text(m, key, m.get_string(key, fallback));
+}
 
 int get_small_int(const MapReader& m, const std::string& key, int fallback) {
   if (!m.has(key)) return fallback;
@@ -176,11 +222,11 @@ std::vector<std::string> get_string_list(const MapReader& m, const std::string& 
   if (!m.has(key)) return out;
   YAML::Node n = m.node(key);
   if (n.IsScalar()) {
-    out.push_back(n.Scalar());
+    out.push_back(checked_text(m, key, n.Scalar()));
   } else if (n.IsSequence()) {
     for (const YAML::Node& e : n) {
       if (!e.IsScalar() || e.Scalar().empty()) m.fail(key, "expected a list of names");
-      out.push_back(e.Scalar());
+      out.push_back(checked_text(m, key, e.Scalar()));
     }
   } else {
     m.fail(key, "expected a name or a list of names");
@@ -231,7 +277,7 @@ Network read_network(const YAML::Node& node, const std::string& file, const std:
   Network n;
   n.tensors = get_string_list(m, "tensors");
   if (m.has("topology")) {
-    const std::string t = m.get_string("topology");
+    const std::string t = get_text(m, "topology");
     auto topo = arch::parse_topology(t);
     if (!topo) m.fail("topology", fmt::format("unknown topology '{}'; expected bus, mesh or systolic", t));
     n.topology = *topo;
@@ -248,10 +294,10 @@ Partition read_partition(const YAML::Node& node, const std::string& file, const 
   MapReader m(node, file, context);
   m.check_keys({"name", "tensors", "capacity_words", "capacity_bytes", "class", "word_bits"});
   Partition p;
-  p.name = m.get_string("name");
+  p.name = get_text(m, "name");
   p.tensors = get_string_list(m, "tensors");
   if (p.tensors.empty()) m.fail("tensors", "missing required key (the tensors this partition holds)");
-  p.cls = m.get_string("class", "");
+  p.cls = get_text(m, "class", "");
   p.word_bits = get_small_int(m, "word_bits", 0);
   if (p.word_bits < 0 || p.word_bits > 1024)
     m.fail("word_bits", fmt::format("expected a word width in [1, 1024] bits, got {}", p.word_bits));
@@ -263,7 +309,7 @@ Partition read_partition(const YAML::Node& node, const std::string& file, const 
 
 StorageLevel read_level(const YAML::Node& node, const std::string& file, size_t index, double clock_hz) {
   MapReader m(node, file, fmt::format("level #{}", index + 1));
-  const std::string name = m.get_string("name");
+  const std::string name = get_text(m, "name");
   m = MapReader(node, file, fmt::format("level '{}'", name));
   m.check_keys({"name", "class", "subclass", "mesh", "instances", "capacity_words", "capacity_bytes", "partitions",
                 "word_bits", "block_words", "read_bandwidth", "write_bandwidth", "shared_bandwidth", "bandwidth_gb_s",
@@ -272,8 +318,8 @@ StorageLevel read_level(const YAML::Node& node, const std::string& file, size_t 
   StorageLevel l;
   l.name = name;
   l.origin.where = where(file, node);
-  l.cls = m.get_string("class");
-  l.subclass = m.get_string("subclass", "");
+  l.cls = get_text(m, "class");
+  l.subclass = get_text(m, "subclass", "");
   std::tie(l.mesh_x, l.mesh_y) = read_mesh(m);
   l.word_bits = get_small_int(m, "word_bits", l.word_bits);
   if (l.word_bits < 1 || l.word_bits > 1024)
@@ -334,7 +380,7 @@ Compute read_compute(const YAML::Node& node, const std::string& file) {
   m.check_keys({"name", "mesh", "instances", "operand_bits", "floating_point", "pipeline_depth", "mac_energy_pj"});
   Compute c;
   c.origin.where = where(file, node);
-  c.name = m.get_string("name", c.name);
+  c.name = get_text(m, "name", c.name);
   std::tie(c.mesh_x, c.mesh_y) = read_mesh(m);
   c.operand_bits = get_small_int(m, "operand_bits", c.operand_bits);
   c.floating_point = m.get_bool("floating_point", false);
@@ -350,7 +396,7 @@ arch::Sparsity read_sparsity(const YAML::Node& node, const std::string& file) {
   s.gating = m.get_bool("gating", false);
   s.skipping = m.get_bool("skipping", false);
   s.compressed_tensors = get_string_list(m, "compressed_tensors");
-  s.compression = m.get_string("compression", s.compression);
+  s.compression = get_text(m, "compression", s.compression);
   return s;
 }
 
@@ -358,7 +404,7 @@ arch::Technology read_technology(const YAML::Node& node, const std::string& file
   MapReader m(node, file, "technology");
   m.check_keys({"model", "node_nm"});
   arch::Technology t;
-  t.model = m.get_string("model", t.model);
+  t.model = get_text(m, "model", t.model);
   // Each built-in model is characterised at one node; that node is the default.
   const int model_node = t.model == "eyeriss65" ? 65 : 45;
   t.node_nm = get_small_int(m, "node_nm", model_node);
@@ -381,17 +427,18 @@ Architecture parse_arch_yaml(const std::string& text, const std::string& file, c
     throw InputError(std::string(e.what()) + " (inside [ ] or { }, quote parameter expressions: \"${N}\")");
   }
   const ParamTable params = resolve_parameters(declared_parameters(root, file), overrides, file);
-  substitute_tree(root, params, file, "");
+  int64_t visited = 0;
+  substitute_tree(root, params, file, "", visited);
 
   MapReader m(root, file, "architecture");
   m.check_keys({"name", "description", "reference", "dataflow", "clock_mhz", "clock_hz", "technology", "parameters",
                 "tensors", "levels", "compute", "sparsity"});
   Architecture a;
   a.origin.where = file;
-  a.name = m.get_string("name");
-  a.description = m.get_string("description", "");
-  a.reference = m.get_string("reference", "");
-  a.dataflow = m.get_string("dataflow", "");
+  a.name = get_text(m, "name");
+  a.description = get_text(m, "description", "");
+  a.reference = get_text(m, "reference", "");
+  a.dataflow = get_text(m, "dataflow", "");
   if (m.has("clock_mhz") && m.has("clock_hz")) m.fail("clock_hz", "give either 'clock_mhz' or 'clock_hz', not both");
   if (m.has("clock_mhz")) a.clock_hz = m.get_double("clock_mhz") * 1e6;
   else if (m.has("clock_hz")) a.clock_hz = m.get_double("clock_hz");
