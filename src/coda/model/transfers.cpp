@@ -120,6 +120,13 @@ int64_t product_of_factors(const Nest& n, const int* loops, int count) {
   return p;
 }
 
+// A term of a rank-like sum: coefficient and extent - 1. Trivial (unlike std::pair, whose default
+// constructor zeroes), so hot functions can declare arrays of them for free.
+struct SpanTerm {
+  int64_t coef, ext;
+  bool operator<(const SpanTerm& o) const { return coef < o.coef || (coef == o.coef && ext < o.ext); }
+};
+
 struct Interval {  // trivial on purpose: hot loops declare arrays of them without zeroing
   int64_t lo, hi;  // [lo, hi)
   bool empty() const { return lo >= hi; }
@@ -177,7 +184,7 @@ void fill_bits(std::vector<uint64_t>& bits, const RankInfo& r, const std::array<
 // increasing coefficient order, a set covering [0, span] stays contiguous after adding a term with
 // coefficient c iff c <= span + 1 (its copies shifted by c overlap or abut).
 bool rank_interval(const RankInfo& r, const std::array<Interval, kMaxDims>& iv, Interval& out) {
-  std::array<std::pair<int64_t, int64_t>, kMaxDims> terms;  // coef, extent - 1 (first nt used)
+  std::array<SpanTerm, kMaxDims> terms;  // first nt used
   int nt = 0;
   int64_t lo = 0;
   for (int k = 0; k < r.ndims; ++k) {
@@ -188,8 +195,8 @@ bool rank_interval(const RankInfo& r, const std::array<Interval, kMaxDims>& iv, 
   std::sort(terms.begin(), terms.begin() + nt);
   int64_t span = 0;
   for (int k = 0; k < nt; ++k) {
-    if (terms[size_t(k)].first > span + 1) return false;
-    span += terms[size_t(k)].first * terms[size_t(k)].second;
+    if (terms[size_t(k)].coef > span + 1) return false;
+    span += terms[size_t(k)].coef * terms[size_t(k)].ext;
   }
   out = {lo, lo + span + 1};
   return true;
@@ -423,7 +430,7 @@ int64_t tile_footprint(const Ranks& ranks, const Nest& n, int level) {
 // set is not an interval (the caller enumerates the members instead).
 bool lattice_union(const Nest& n, const RankInfo& r, const std::array<DimLoops, kMaxDims>& dl, int64_t piece,
                    int64_t& size) {
-  std::array<std::pair<int64_t, int64_t>, kMaxLoops + 1> terms;  // coef, extent - 1
+  std::array<SpanTerm, kMaxLoops + 1> terms;  // first nt used
   int nt = 0;
   if (piece > 1) terms[size_t(nt++)] = {1, piece - 1};
   for (int k = 0; k < r.ndims; ++k) {
@@ -436,8 +443,8 @@ bool lattice_union(const Nest& n, const RankInfo& r, const std::array<DimLoops, 
   std::sort(terms.begin(), terms.begin() + nt);
   int64_t span = 0;
   for (int k = 0; k < nt; ++k) {
-    if (terms[size_t(k)].first > span + 1) return false;
-    span += terms[size_t(k)].first * terms[size_t(k)].second;
+    if (terms[size_t(k)].coef > span + 1) return false;
+    span += terms[size_t(k)].coef * terms[size_t(k)].ext;
   }
   size = piece > 0 ? span + 1 : 0;
   return true;
@@ -451,6 +458,16 @@ bool lattice_union(const Nest& n, const RankInfo& r, const std::array<DimLoops, 
 int64_t perfect_transfers(const Nest& n, const std::array<DimLoops, kMaxDims>& dl, const Ranks& ranks,
                           const std::array<int64_t, kMaxDims>& extent, int above_end, TransferMode mode,
                           Scratch& s) {
+  // Offsets of the group members along the rank's dimensions, only for the rare ranks whose sets
+  // are not intervals (the lattice union needs none).
+  auto group_offsets = [&](const RankInfo& r) {
+    for (int k = 0; k < r.ndims; ++k) {
+      const int d = r.dims[size_t(k)];
+      auto& g = s.grp[size_t(d)];
+      g.clear();
+      for_each_offset(n, 0, dl[size_t(d)].g.data(), dl[size_t(d)].ng, [&g](int64_t o) { g.push_back(o); });
+    }
+  };
   // Instances (non-group spatial) per dimension, and the representative contexts.
   int64_t instances = 1;
   for (int d = 0; d < n.num_dims; ++d)
@@ -473,13 +490,14 @@ int64_t perfect_transfers(const Nest& n, const std::array<DimLoops, kMaxDims>& d
       cp[size_t(k)] = &ctx[size_t(k)];
       iv[size_t(k)] = {0, extent[size_t(r.dims[size_t(k)])]};
     }
-    // The lattice shortcut pays off only when the rank has group loops (several members).
-    bool grouped = false;
-    for (int k = 0; k < r.ndims; ++k) grouped |= s.grp[size_t(r.dims[size_t(k)])].size() > 1;
     Interval tile{0, 0};
-    len[size_t(ri)] = grouped && rank_interval(r, iv, tile) ? tile.hi - tile.lo : -1;
+    len[size_t(ri)] = rank_interval(r, iv, tile) ? tile.hi - tile.lo : -1;
     int64_t u = 0, v = 0;
-    if (len[size_t(ri)] < 0 || !lattice_union(n, r, dl, len[size_t(ri)], u)) union_counts(n, r, cp, extent, s, u, v);
+    if (len[size_t(ri)] < 0 || !lattice_union(n, r, dl, len[size_t(ri)], u)) {
+      len[size_t(ri)] = -1;
+      group_offsets(r);
+      union_counts(n, r, cp, extent, s, u, v);
+    }
     U[size_t(ri)] = u;
   }
   int64_t prod_u = 1;
@@ -538,6 +556,7 @@ int64_t perfect_transfers(const Nest& n, const std::array<DimLoops, kMaxDims>& d
           w = U[size_t(ri)] - v;
         } else {
           int64_t u = 0;
+          group_offsets(r);
           union_counts(n, r, cp, extent, s, u, v);
           w = u - v;
         }
@@ -577,6 +596,10 @@ int64_t count_transfers(const Ranks& ranks, const Nest& n, int child_level, uint
     else
       d.s[size_t(d.ns++)] = k;
   }
+  bool all_perfect = true;
+  for (int d = 0; d < n.num_dims; ++d) all_perfect &= n.perfect[size_t(d)];
+  if (all_perfect) return perfect_transfers(n, dl, ranks, extent, above_end, mode, s);
+
   // Spatial offsets per dimension.
   for (int d = 0; d < n.num_dims; ++d) {
     auto& ng = s.ng[size_t(d)];
@@ -592,9 +615,6 @@ int64_t count_transfers(const Ranks& ranks, const Nest& n, int child_level, uint
     for_each_offset(n, 0, x.g.data(), x.ng, [&g](int64_t o) { g.push_back(o); });
   }
 
-  bool all_perfect = true;
-  for (int d = 0; d < n.num_dims; ++d) all_perfect &= n.perfect[size_t(d)];
-  if (all_perfect) return perfect_transfers(n, dl, ranks, extent, above_end, mode, s);
 
   // Builds the per-dimension contexts of one kind of step. step < 0: the first tile (Fill), the
   // last tile (Drain) or every iteration (Stream); otherwise the iterations where temporal loop
