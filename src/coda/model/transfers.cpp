@@ -509,62 +509,67 @@ int64_t perfect_transfers(const Nest& n, const std::array<DimLoops, kMaxDims>& d
     return checked_mul(checked_mul(prod_u, steps, "transfers"), instances, "transfers");
   }
   int64_t total = checked_mul(prod_u, instances, "transfers");  // first tile (or last, Drain)
+  // Kinds of step, walked from the innermost temporal loop above the child level outwards, with
+  // running sums: `inner_ob[d]` is where dimension d's inner loops (above the child) stand just
+  // before they wrap, `inner_moved` which dimensions they move; `prefix[k]` counts the contexts of
+  // the loops outside k. O(loops) per count instead of O(loops^2).
+  std::array<int64_t, kMaxLoops + 1> prefix;
+  prefix[0] = 1;
   for (int k = 0; k < above_end; ++k) {
+    const auto& x = n.loops[size_t(k)];
+    prefix[size_t(k + 1)] = x.spatial ? prefix[size_t(k)] : checked_mul(prefix[size_t(k)], x.factor, "context count");
+  }
+  uint32_t relevant_mask = 0;
+  for (int d = 0; d < n.num_dims; ++d)
+    if (relevant[size_t(d)]) relevant_mask |= 1u << d;
+  std::array<uint32_t, 2 * kMaxDims> rank_mask{};
+  for (int ri = 0; ri < ranks.count; ++ri) {
+    const RankInfo& r = ranks.r[size_t(ri)];
+    if (r.pseudo) continue;
+    for (int kk = 0; kk < r.ndims; ++kk) rank_mask[size_t(ri)] |= 1u << r.dims[size_t(kk)];
+  }
+  std::array<int64_t, kMaxDims> inner_ob{};
+  uint32_t inner_moved = 0;
+  for (int k = above_end - 1; k >= 0; --k) {
     const auto& l = n.loops[size_t(k)];
     if (l.spatial || l.factor == 1) continue;
-    // Dimensions whose position changes: the advancing loop's, and those of the temporal loops
-    // inside it (above the child level), which wrap from their last index to 0.
-    std::array<int64_t, kMaxDims> ob{}, nb{};
-    std::array<bool, kMaxDims> moved{};
-    moved[size_t(l.dim)] = true;
-    nb[size_t(l.dim)] = l.stride;
-    int64_t mult = l.factor - 1;
-    for (int q = 0; q < above_end; ++q) {
-      const auto& x = n.loops[size_t(q)];
-      if (x.spatial || q == k) continue;
-      if (q < k) {
-        mult = checked_mul(mult, x.factor, "context count");
-      } else if (x.factor > 1) {
-        moved[size_t(x.dim)] = true;
-        ob[size_t(x.dim)] += (x.factor - 1) * x.stride;
-      }
-    }
-    bool changes = false;
-    for (int d = 0; d < n.num_dims; ++d) changes |= moved[size_t(d)] && relevant[size_t(d)];
-    if (!changes) continue;
-    int64_t prod_w = 1;
-    for (int ri = 0; ri < ranks.count; ++ri) {
-      const RankInfo& r = ranks.r[size_t(ri)];
-      int64_t w = U[size_t(ri)];
-      bool rank_moved = false;
-      if (!r.pseudo)
-        for (int kk = 0; kk < r.ndims; ++kk) rank_moved |= moved[size_t(r.dims[size_t(kk)])];
-      if (rank_moved) {
-        std::array<const Ctx*, kMaxDims> cp;
-        int64_t shift = 0;  // new - old position of the rank's interval
-        for (int kk = 0; kk < r.ndims; ++kk) {
-          int d = r.dims[size_t(kk)];
-          ctx[size_t(kk)] = Ctx{ob[size_t(d)], nb[size_t(d)], 1, false, false};
-          cp[size_t(kk)] = &ctx[size_t(kk)];
-          shift += r.coef[size_t(kk)] * (nb[size_t(d)] - ob[size_t(d)]);
+    const uint32_t moved = inner_moved | (1u << l.dim);
+    if (moved & relevant_mask) {
+      const int64_t mult = checked_mul(prefix[size_t(k)], l.factor - 1, "context count");
+      int64_t prod_w = 1;
+      for (int ri = 0; ri < ranks.count; ++ri) {
+        const RankInfo& r = ranks.r[size_t(ri)];
+        int64_t w = U[size_t(ri)];
+        if (rank_mask[size_t(ri)] & moved) {
+          std::array<const Ctx*, kMaxDims> cp;
+          int64_t shift = 0;  // new - old position of the rank's interval
+          for (int kk = 0; kk < r.ndims; ++kk) {
+            const int d = r.dims[size_t(kk)];
+            const int64_t nb = d == l.dim ? l.stride : 0;
+            ctx[size_t(kk)] = Ctx{inner_ob[size_t(d)], nb, 1, false, false};
+            cp[size_t(kk)] = &ctx[size_t(kk)];
+            shift += r.coef[size_t(kk)] * (nb - inner_ob[size_t(d)]);
+          }
+          // Each member's new \ old is one interval of min(|shift|, len) elements at a fixed place
+          // relative to the member, so the same lattice union applies.
+          int64_t v = 0;
+          const int64_t L = len[size_t(ri)];
+          if (L >= 0 && lattice_union(n, r, dl, std::min(L, shift < 0 ? -shift : shift), v)) {
+            w = U[size_t(ri)] - v;
+          } else {
+            int64_t u = 0;
+            group_offsets(r);
+            union_counts(n, r, cp, extent, s, u, v);
+            w = u - v;
+          }
         }
-        // Each member's new \ old is one interval of min(|shift|, len) elements at a fixed place
-        // relative to the member, so the same lattice union applies.
-        int64_t v = 0;
-        const int64_t L = len[size_t(ri)];
-        if (L >= 0 && lattice_union(n, r, dl, std::min(L, shift < 0 ? -shift : shift), v)) {
-          w = U[size_t(ri)] - v;
-        } else {
-          int64_t u = 0;
-          group_offsets(r);
-          union_counts(n, r, cp, extent, s, u, v);
-          w = u - v;
-        }
+        prod_w = checked_mul(prod_w, w, "transfers");
       }
-      prod_w = checked_mul(prod_w, w, "transfers");
+      total = checked_add(total, checked_mul(checked_mul(prod_u - prod_w, mult, "transfers"), instances, "transfers"),
+                          "transfers");
     }
-    total = checked_add(total, checked_mul(checked_mul(prod_u - prod_w, mult, "transfers"), instances, "transfers"),
-                        "transfers");
+    inner_ob[size_t(l.dim)] += (l.factor - 1) * l.stride;
+    inner_moved = moved;
   }
   return total;
 }
