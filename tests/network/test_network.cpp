@@ -86,3 +86,31 @@ TEST(Network, UnmappableLayerNamesTheLayerAndTheReasons) {
 
 }  // namespace
 }  // namespace coda
+
+namespace coda {
+namespace {
+
+TEST(Network, SmallOutputsStayOnChipForTheNextLayer) {
+  // LeNet-5: c5 (FC, 120 outputs) -> tanh -> f6: the output fits Eyeriss's GLB and stays there.
+  auto spec = io::load_network_spec("lenet5");
+  auto net = workload::build_network(spec, 1);
+  auto a = io::load_architecture("eyeriss");
+  network::Options keep, spill;
+  spill.keep_on_chip = false;
+  auto rk = network::evaluate(net, a, model::library_for(a), keep, testing::random_search);
+  auto rs = network::evaluate(net, a, model::library_for(a), spill, testing::random_search);
+  double kept = 0;
+  for (const auto& l : rk.layers) kept += l.kept_on_chip_words;
+  EXPECT_GT(kept, 0);
+  EXPECT_LT(rk.energy_pj, rs.energy_pj);
+  EXPECT_LT(rk.dram_words, rs.dram_words);
+  EXPECT_DOUBLE_EQ(rk.cycles, rs.cycles);
+  for (const auto& l : rk.layers) {
+    if (l.name.find("tanh") != std::string::npos) {
+      EXPECT_EQ(l.energy_pj, 0) << l.name;  // fused into the producer
+    }
+  }
+}
+
+}  // namespace
+}  // namespace coda

@@ -64,6 +64,61 @@ void cost_data_movement(const workload::Problem& p, const arch::Architecture& a,
   lr.note = "data movement: inputs read from DRAM, output written to DRAM";
 }
 
+// Inter-layer traffic (issue 6): every layer reads its inputs from DRAM and writes its output there
+// (that is what each layer's own evaluation counts). When a MAC layer's output is consumed only by
+// the next layer, is a MAC layer's input there, and fits whole in the capacity the level below DRAM
+// gives to Outputs (and to Inputs), the output stays on chip: one DRAM write per output element and
+// one DRAM read per element of the consumer's input are removed. Refetches the consumer's mapping
+// makes beyond its first read stay counted (conservative). Cycles are unchanged (transfers were
+// overlapped with compute where the architecture double-buffers).
+void keep_outputs_on_chip(const workload::Network& net, const arch::Architecture& a, const tech::Library& lib,
+                          NetworkResult& out) {
+  if (a.levels.size() < 2) return;
+  const auto& glb = a.levels[1];
+  if (!glb.may_keep("Outputs") || !glb.may_keep("Inputs")) return;
+  const int64_t out_cap = glb.capacity_for("Outputs"), in_cap = glb.capacity_for("Inputs");
+  std::vector<int> consumers(net.layers.size(), 0);
+  for (const auto& l : net.layers)
+    for (int pr : l.producers)
+      if (pr >= 0) ++consumers[size_t(pr)];
+  for (size_t i = 0; i + 1 < net.layers.size(); ++i) {
+    auto& lr = out.layers[i];
+    const auto& li = net.layers[i];
+    if (!lr.mapped || !li.problem || consumers[i] != 1) continue;
+    // The consumer: the next layer, looking through fused unary layers (ReLU, BN) that each have
+    // this chain as their only producer and consumer.
+    size_t j = i + 1;
+    while (j < net.layers.size() && workload::is_unary_elementwise(net.layers[j].spec.type) &&
+           net.layers[j].producers.size() == 1 && net.layers[j].producers[0] == int(j - 1) && consumers[j] == 1)
+      ++j;
+    if (j >= net.layers.size()) continue;
+    auto& next = out.layers[j];
+    const auto& ln = net.layers[j];
+    if (!next.mapped || !ln.problem) continue;
+    if (ln.producers.size() != 1 || ln.producers[0] != int(j - 1)) continue;
+    const auto& p = *li.problem;
+    const auto& q = *ln.problem;
+    const int po = p.output_index(), qi = q.tensor_index("Inputs");
+    if (qi < 0) continue;
+    const int64_t elems = p.tensor_box_size(po);
+    const int64_t words = elems * p.tensors[size_t(po)].bits / glb.word_bits;
+    // 0 capacity = unbounded (only DRAM may be); the output must fit next to nothing else.
+    if ((out_cap > 0 && words > out_cap) || (in_cap > 0 && words > in_cap)) continue;
+    const auto mp = model::bind(a, lib, p);
+    const auto mq = model::bind(a, lib, q);
+    const double w_bits = double(p.tensors[size_t(po)].bits) / double(mp.levels[0].word_bits);
+    const double saved_write = double(elems) * w_bits * mp.levels[0].write_pj[size_t(po)];
+    const double in_elems = double(q.tensor_box_size(qi));
+    const double r_bits = double(q.tensors[size_t(qi)].bits) / double(mq.levels[0].word_bits);
+    const double saved_read = in_elems * r_bits * mq.levels[0].read_pj[size_t(qi)];
+    lr.energy_pj -= saved_write;
+    lr.dram_words -= double(elems);
+    next.energy_pj -= saved_read;
+    next.dram_words -= in_elems;
+    lr.kept_on_chip_words = double(elems);
+  }
+}
+
 }  // namespace
 
 NetworkResult evaluate(const workload::Network& net, const arch::Architecture& a, const tech::Library& lib,
@@ -90,7 +145,11 @@ NetworkResult evaluate(const workload::Network& net, const arch::Architecture& a
       continue;
     }
     const auto& p = *layer.problem;
-    if (p.op != workload::Op::Mac) {
+    if (workload::is_unary_elementwise(layer.spec.type)) {
+      // ReLU, batch norm, ... are applied to the producer's outputs as they are written (every
+      // accelerator of the field fuses them), so they move no data of their own.
+      lr.note = "fused into its producer (applied as its outputs are written)";
+    } else if (p.op != workload::Op::Mac) {
       cost_data_movement(p, a, lib, lr);
     } else {
       lr.mapped = true;
@@ -144,12 +203,15 @@ NetworkResult evaluate(const workload::Network& net, const arch::Architecture& a
       lr.nonzero_macs = lr.result.nonzero_macs;
       lr.dram_words = lr.result.dram_accesses_per_mac * double(lr.macs);
     }
+    out.layers.push_back(std::move(lr));
+  }
+  if (opt.keep_on_chip) keep_outputs_on_chip(net, a, lib, out);
+  for (const auto& lr : out.layers) {
     out.macs += lr.macs;
     out.nonzero_macs += lr.nonzero_macs;
     out.energy_pj += lr.energy_pj;
     out.cycles += lr.cycles;
     out.dram_words += lr.dram_words;
-    out.layers.push_back(std::move(lr));
   }
   return out;
 }

@@ -56,6 +56,9 @@ struct LayerResult {
   /// of the input fmaps, output fmaps and weights, and computation (MACs and leakage).
   double e_inputs = 0, e_outputs = 0, e_weights = 0, e_compute = 0;
   std::string note;         ///< how a non-MAC layer was costed
+  /// Energy and DRAM accesses saved because this layer's output stayed on chip for its consumer
+  /// (already subtracted from energy_pj / dram_words of this layer and of the consumer).
+  double kept_on_chip_words = 0;
 };
 
 struct NetworkResult {
@@ -72,6 +75,10 @@ struct NetworkResult {
 struct Options {
   std::vector<std::string> dataflows;  ///< candidates per layer; empty = the architecture's native one
   Objective objective = Objective::Energy;
+  /// Keep a layer's output on chip for its consumer when the whole output fits in the level below
+  /// DRAM (in the capacity that level gives to Outputs and to Inputs) and the consumer is the next
+  /// layer and its only consumer: the DRAM write and the consumer's first DRAM read are saved.
+  bool keep_on_chip = true;
 };
 
 /// Evaluates the network. Throws InputError naming the layer if a MAC layer has no valid mapping

@@ -40,6 +40,7 @@ std::vector<DataflowRow> dataflow_comparison(const network::LayerMapper& mapper,
       const auto a = io::load_architecture(preset);
       network::Options opt;
       opt.dataflows = {df};
+      opt.keep_on_chip = false;  // the paper evaluates every layer from DRAM
       const auto r = network::evaluate(net, a, model::library_for(a), opt, mapper);
       for (const char* group : {"CONV", "FC"}) {
         DataflowRow row;
@@ -116,6 +117,7 @@ std::vector<EyerissRow> eyeriss_study(const network::LayerMapper& mapper, bool w
       if (l.spec.type != workload::LayerType::Conv) l.problem.reset();
     network::Options opt;
     opt.dataflows = {"rs"};
+    opt.keep_on_chip = false;  // the chip runs layer by layer through DRAM
     const auto r = network::evaluate(conv_only, a, lib, opt, mapper);
     for (const auto& l : r.layers) {
       if (!l.mapped) continue;
@@ -174,6 +176,7 @@ std::vector<SqueezeNet> squeezelerator_study(const network::LayerMapper& mapper,
     os.dataflows = {"os"};
     both.dataflows = {"ws", "os"};
     ws.objective = os.objective = both.objective = network::Objective::Cycles;
+    ws.keep_on_chip = os.keep_on_chip = both.keep_on_chip = false;  // per-layer simulation, as in the paper
     const auto rw = network::evaluate(net, a, lib, ws, per_mode);
     const auto ro = network::evaluate(net, a, lib, os, per_mode);
     const auto rb = network::evaluate(net, a, lib, both, per_mode);
