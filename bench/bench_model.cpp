@@ -45,8 +45,9 @@ mapping::Mapping draw(Rng& rng, const workload::Problem& p, const model::Machine
           temporal[size_t(i)].push_back({d, f, mapping::Axis::X});
         } else {
           (kind == 1 ? cap_x : cap_y)[size_t(i)] /= f;
-          map.levels[size_t(i)].spatial.insert(map.levels[size_t(i)].spatial.begin(),
-                                               mapping::Loop{d, f, kind == 2 ? mapping::Axis::Y : mapping::Axis::X});
+          map.levels[size_t(i)].spatial.insert(
+              map.levels[size_t(i)].spatial.begin(),
+              mapping::Loop{d, f, kind == 2 ? mapping::Axis::Y : mapping::Axis::X});
         }
       }
     }
@@ -110,8 +111,8 @@ void BM_EvaluateEyerissConv3RS(benchmark::State& state) {
   auto a = io::load_architecture("eyeriss");
   auto l = io::load_layer("alexnet:conv3", 4);
   auto m = model::bind(a, model::library_for(a), l.problem);
-  auto map = io::read_mapping_file(CODA_SOURCE_DIR "/examples/mappings/eyeriss_alexnet_conv3_rs.yaml", l.problem,
-                                   model::level_names(a));
+  auto map = io::read_mapping_file(CODA_SOURCE_DIR "/examples/mappings/eyeriss_alexnet_conv3_rs.yaml",
+                                   l.problem, model::level_names(a));
   model::Result r;
   for (auto _ : state) {
     model::evaluate(l.problem, m, map, r);

@@ -1,7 +1,6 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
-
 #include <nlohmann/json.hpp>
 
 #include "cli_runner.hpp"
@@ -10,7 +9,8 @@ namespace coda {
 namespace {
 
 const std::string kConv3 =
-    "--arch eyeriss --layer alexnet:conv3 --batch 4 --mapping examples/mappings/eyeriss_alexnet_conv3_rs.yaml";
+    "--arch eyeriss --layer alexnet:conv3 --batch 4 --mapping "
+    "examples/mappings/eyeriss_alexnet_conv3_rs.yaml";
 
 TEST(CliEval, EyerissRowStationaryConv3) {
   auto r = test::run_coda("eval " + kConv3);
@@ -41,14 +41,18 @@ TEST(CliEval, JsonHasEveryFigureAndMatchesTheModel) {
 
 TEST(CliEval, InvalidMappingExitsTwoWithTheReason) {
   const std::string path = std::string(CODA_BINARY_DIR) + "/too_big_mapping.yaml";
-  std::ofstream(path) << "mapping:\n  - level: DRAM\n    temporal: [M6, C64]\n  - level: GLB\n    temporal: [N4, Q13]\n"
-                         "    spatial: [P13X, R3Y, M4Y]\n  - level: PE\n    temporal: [M16, C8, S3]\n"
-                         "";
+  std::ofstream(path)
+      << "mapping:\n  - level: DRAM\n    temporal: [M6, C64]\n  - level: GLB\n    temporal: [N4, Q13]\n"
+         "    spatial: [P13X, R3Y, M4Y]\n  - level: PE\n    temporal: [M16, C8, S3]\n"
+         "";
   auto r = test::run_coda("eval --arch eyeriss --layer alexnet:conv3 --batch 4 --mapping " + path);
   EXPECT_EQ(r.code, 2);
-  EXPECT_NE(r.err.find("loop C64 has 64 iterations but C (bound 256, 8 per iteration) needs at most 32"), std::string::npos) << r.err;
-  std::ofstream(path) << "mapping:\n  - level: DRAM\n    temporal: [M6, C32]\n  - level: GLB\n    temporal: [N4, Q13]\n"
-                         "    spatial: [P13X, R3Y, M4Y]\n  - level: PE\n    temporal: [M16, C8, S3]\n";
+  EXPECT_NE(r.err.find("loop C64 has 64 iterations but C (bound 256, 8 per iteration) needs at most 32"),
+            std::string::npos)
+      << r.err;
+  std::ofstream(path)
+      << "mapping:\n  - level: DRAM\n    temporal: [M6, C32]\n  - level: GLB\n    temporal: [N4, Q13]\n"
+         "    spatial: [P13X, R3Y, M4Y]\n  - level: PE\n    temporal: [M16, C8, S3]\n";
   r = test::run_coda("eval --arch eyeriss --layer alexnet:conv3 --batch 4 --mapping " + path);
   EXPECT_EQ(r.code, 2);
   // 64 filters x 8 channels x 9 taps = 4608 words in the GLB's 8 kB filter partition.
@@ -58,10 +62,12 @@ TEST(CliEval, InvalidMappingExitsTwoWithTheReason) {
 }
 
 TEST(CliEval, BadNamesExitTwo) {
-  auto r = test::run_coda("eval --arch eyeriss --layer alexnet:conv9 --mapping examples/mappings/eyeriss_alexnet_conv3_rs.yaml");
+  auto r = test::run_coda(
+      "eval --arch eyeriss --layer alexnet:conv9 --mapping examples/mappings/eyeriss_alexnet_conv3_rs.yaml");
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.err.find("no layer 'conv9'"), std::string::npos) << r.err;
-  r = test::run_coda("eval --arch nosuch --layer alexnet:conv3 --mapping examples/mappings/eyeriss_alexnet_conv3_rs.yaml");
+  r = test::run_coda(
+      "eval --arch nosuch --layer alexnet:conv3 --mapping examples/mappings/eyeriss_alexnet_conv3_rs.yaml");
   EXPECT_EQ(r.code, 2);
   r = test::run_coda("eval --arch eyeriss --layer alexnet:conv3 --mapping /nonexistent.yaml");
   EXPECT_EQ(r.code, 2);

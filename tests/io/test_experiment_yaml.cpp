@@ -25,13 +25,14 @@ TEST(ExperimentYaml, DefaultExperimentIsEyerissOnAlexNet) {
 }
 
 TEST(ExperimentYaml, EveryKey) {
-  auto e = io::parse_experiment_yaml("experiment:\n"
-                                     "  name: sq\n  network: squeezenet1_0\n  batch: 1\n  arch: squeezelerator\n"
-                                     "  set: {N: 16}\n  dataflows: [ws, os]\n"
-                                     "  mapper: {strategy: random, objective: 'cycles,energy', budget_evals: 500,"
-                                     " budget_seconds: 1.5, threads: 2, seed: 9}\n"
-                                     "  density: {weights: 0.6}\n  outputs: {csv: o.csv, json: o.json}\n",
-                                     "e.yaml");
+  auto e = io::parse_experiment_yaml(
+      "experiment:\n"
+      "  name: sq\n  network: squeezenet1_0\n  batch: 1\n  arch: squeezelerator\n"
+      "  set: {N: 16}\n  dataflows: [ws, os]\n"
+      "  mapper: {strategy: random, objective: 'cycles,energy', budget_evals: 500,"
+      " budget_seconds: 1.5, threads: 2, seed: 9}\n"
+      "  density: {weights: 0.6}\n  outputs: {csv: o.csv, json: o.json}\n",
+      "e.yaml");
   EXPECT_EQ(e.name, "sq");
   ASSERT_EQ(e.arch_parameters.size(), 1u);
   EXPECT_EQ(e.arch_parameters[0].second, "16");
@@ -48,11 +49,14 @@ TEST(ExperimentYaml, EveryKey) {
 }
 
 TEST(ExperimentYaml, BadInputNamesTheKey) {
-  EXPECT_NE(error_of("experiment:\n  network: alexnet\n  arch: eyeriss\n  bach: 4\n").find("bach"), std::string::npos);
-  EXPECT_NE(error_of("experiment:\n  network: alexnet\n").find("arch"), std::string::npos);
-  EXPECT_NE(error_of("experiment:\n  network: alexnet\n  arch: eyeriss\n  mapper: {strategy: magic}\n").find("e.yaml:4"),
+  EXPECT_NE(error_of("experiment:\n  network: alexnet\n  arch: eyeriss\n  bach: 4\n").find("bach"),
             std::string::npos);
-  EXPECT_NE(error_of("experiment:\n  network: alexnet\n  arch: eyeriss\n  density: {weights: 1.5}\n").find("(0, 1]"),
+  EXPECT_NE(error_of("experiment:\n  network: alexnet\n").find("arch"), std::string::npos);
+  EXPECT_NE(error_of("experiment:\n  network: alexnet\n  arch: eyeriss\n  mapper: {strategy: magic}\n")
+                .find("e.yaml:4"),
+            std::string::npos);
+  EXPECT_NE(error_of("experiment:\n  network: alexnet\n  arch: eyeriss\n  density: {weights: 1.5}\n")
+                .find("(0, 1]"),
             std::string::npos);
   EXPECT_NE(error_of("[1, 2]").find("e.yaml"), std::string::npos);
 }

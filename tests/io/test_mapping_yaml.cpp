@@ -64,11 +64,14 @@ TEST(MappingYaml, ReadsBothLoopFormsAndBypass) {
 
 TEST(MappingYaml, BadInputNamesFileLineAndExpectation) {
   EXPECT_NE(error_of("mapping:\n  - level: DRAM\n    temporal: [Z4]\n").find("m.yaml:3"), std::string::npos);
-  EXPECT_NE(error_of("mapping:\n  - level: DRAM\n    temporal: [Z4]\n").find("unknown dimension 'Z'"), std::string::npos);
-  EXPECT_NE(error_of("mapping:\n  - level: GLB\n").find("storage level of the architecture (DRAM, RF)"), std::string::npos);
+  EXPECT_NE(error_of("mapping:\n  - level: DRAM\n    temporal: [Z4]\n").find("unknown dimension 'Z'"),
+            std::string::npos);
+  EXPECT_NE(error_of("mapping:\n  - level: GLB\n").find("storage level of the architecture (DRAM, RF)"),
+            std::string::npos);
   EXPECT_NE(error_of("mapping:\n  - level: DRAM\n    temporal: [M0]\n").find("factor"), std::string::npos);
   EXPECT_NE(error_of("mapping:\n  - level: DRAM\n    tempral: [M4]\n").find("tempral"), std::string::npos);
-  EXPECT_NE(error_of("mapping:\n  - level: RF\n    keep: [Psums]\n").find("unknown tensor 'Psums'"), std::string::npos);
+  EXPECT_NE(error_of("mapping:\n  - level: RF\n    keep: [Psums]\n").find("unknown tensor 'Psums'"),
+            std::string::npos);
   EXPECT_NE(error_of("mapping:\n  - level: RF\n    spatial: [M4Z]\n").find("axis"), std::string::npos);
   EXPECT_NE(error_of("mapping: 3\n").find("list"), std::string::npos);
 }
@@ -76,13 +79,15 @@ TEST(MappingYaml, BadInputNamesFileLineAndExpectation) {
 TEST(MappingYaml, ImportsTimeloopMappings) {
   // Timeloop: permutation is innermost first; K is coda's M; split k puts the first k
   // permutation dimensions on X.
-  auto m = io::parse_mapping_yaml(io::parse_yaml("mapping:\n"
-                                                 "  - target: RF\n    type: temporal\n    factors: R=3 P=1\n    permutation: RP\n"
-                                                 "  - target: DRAM\n    type: spatial\n    factors: K=2 C=2\n    permutation: KC\n    split: 1\n"
-                                                 "  - target: DRAM\n    type: temporal\n    factors: K=2 P=3 C=1\n    permutation: PCK\n"
-                                                 "  - target: RF\n    type: datatype\n    keep: [Weights]\n    bypass: [Inputs, Outputs]\n",
-                                                 "tl.yaml"),
-                                  small_conv(), {"DRAM", "RF"}, "tl.yaml");
+  auto m = io::parse_mapping_yaml(
+      io::parse_yaml(
+          "mapping:\n"
+          "  - target: RF\n    type: temporal\n    factors: R=3 P=1\n    permutation: RP\n"
+          "  - target: DRAM\n    type: spatial\n    factors: K=2 C=2\n    permutation: KC\n    split: 1\n"
+          "  - target: DRAM\n    type: temporal\n    factors: K=2 P=3 C=1\n    permutation: PCK\n"
+          "  - target: RF\n    type: datatype\n    keep: [Weights]\n    bypass: [Inputs, Outputs]\n",
+          "tl.yaml"),
+      small_conv(), {"DRAM", "RF"}, "tl.yaml");
   const auto& p = small_conv();
   ASSERT_EQ(m.levels[0].temporal.size(), 2u);
   EXPECT_EQ(m.levels[0].temporal[0].dim, p.dim_index("M"));  // outermost

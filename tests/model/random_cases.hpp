@@ -145,7 +145,8 @@ inline mapping::Mapping random_mapping(Rng& rng, const workload::Problem& p, con
     auto& t = temporal[size_t(i)];
     // Random order, with a loop of factor 1 sometimes (it must not change anything).
     for (size_t k = t.size(); k > 1; --k) std::swap(t[k - 1], t[size_t(rng.below(k))]);
-    if (rng.below(4) == 0) t.insert(t.begin() + int64_t(rng.below(t.size() + 1)), mapping::Loop{0, 1, mapping::Axis::X});
+    if (rng.below(4) == 0)
+      t.insert(t.begin() + int64_t(rng.below(t.size() + 1)), mapping::Loop{0, 1, mapping::Axis::X});
     map.levels[size_t(i)].temporal = t;
     uint32_t keep = 0;
     for (int tt = 0; tt < p.num_tensors(); ++tt)

@@ -5,9 +5,9 @@
 #include "coda/io/arch_loader.hpp"
 #include "coda/io/layer_loader.hpp"
 #include "coda/io/mapping_yaml.hpp"
+#include "coda/io/yaml_reader.hpp"
 #include "coda/model/bind.hpp"
 #include "coda/model/evaluate.hpp"
-#include "coda/io/yaml_reader.hpp"
 #include "coda/sim/walker.hpp"
 #include "coda/workload/builders.hpp"
 
@@ -21,8 +21,9 @@ TEST(EyerissConv3, HandDerivedCounts) {
   auto a = io::load_architecture("eyeriss");
   auto l = io::load_layer("alexnet:conv3", 4);
   auto m = model::bind(a, model::library_for(a), l.problem);
-  auto map = io::read_mapping_file(std::string(CODA_SOURCE_DIR) + "/examples/mappings/eyeriss_alexnet_conv3_rs.yaml",
-                                   l.problem, model::level_names(a));
+  auto map =
+      io::read_mapping_file(std::string(CODA_SOURCE_DIR) + "/examples/mappings/eyeriss_alexnet_conv3_rs.yaml",
+                            l.problem, model::level_names(a));
   model::Result r;
   model::evaluate(l.problem, m, map, r);
   ASSERT_TRUE(r.valid) << r.why();
@@ -37,8 +38,8 @@ TEST(EyerissConv3, HandDerivedCounts) {
   EXPECT_EQ(c.at[PE][W].fills, 6 * 64 * 192 * pes);
   EXPECT_EQ(c.at[PE][W].reads, macs);
   EXPECT_EQ(c.at[GLB][W].tile, 64 * 4 * 9);
-  EXPECT_EQ(c.at[GLB][W].fills, 384LL * 256 * 9);    // every weight enters the GLB once
-  EXPECT_EQ(c.at[GLB][W].reads, 384LL * 256 * 9);    // ... and leaves it once: multicast over P
+  EXPECT_EQ(c.at[GLB][W].fills, 384LL * 256 * 9);  // every weight enters the GLB once
+  EXPECT_EQ(c.at[GLB][W].reads, 384LL * 256 * 9);  // ... and leaves it once: multicast over P
   EXPECT_EQ(c.at[GLB][W].deliveries, 6 * 64 * 192 * pes);
   // Inputs: a PE holds 4 channels x a 3-wide window of one row; each Q step brings 4 new inputs.
   EXPECT_EQ(c.at[PE][I].tile, 12);
@@ -74,12 +75,13 @@ TEST(EyerissConv3, ReducedInstanceAgreesWithTheOracle) {
   s.s = 3;
   auto p = workload::make_conv("conv3_small", s);
   auto m = model::bind(a, model::library_for(a), p);
-  auto map = io::parse_mapping_yaml(io::parse_yaml("mapping:\n"
-                                                   "  - {level: DRAM, temporal: [M2, C2]}\n"
-                                                   "  - {level: GLB, temporal: [N2, Q13], spatial: [P13X, R3Y, M2Y]}\n"
-                                                   "  - {level: PE, temporal: [M2, C2, S3]}\n",
-                                                   "small.yaml"),
-                                    p, model::level_names(a), "small.yaml");
+  auto map = io::parse_mapping_yaml(
+      io::parse_yaml("mapping:\n"
+                     "  - {level: DRAM, temporal: [M2, C2]}\n"
+                     "  - {level: GLB, temporal: [N2, Q13], spatial: [P13X, R3Y, M2Y]}\n"
+                     "  - {level: PE, temporal: [M2, C2, S3]}\n",
+                     "small.yaml"),
+      p, model::level_names(a), "small.yaml");
   model::Result r;
   model::evaluate(p, m, map, r);
   ASSERT_TRUE(r.valid) << r.why();

@@ -1,8 +1,7 @@
 // The analytical counts (model/transfers) against the exhaustive walker (sim/) on random small
 // cases: every field must be equal. design.md §4 "The oracle"; issue 4 asks for >= 5,000 cases.
-#include <gtest/gtest.h>
-
 #include <fmt/format.h>
+#include <gtest/gtest.h>
 
 #include <array>
 #include <map>
@@ -87,12 +86,16 @@ TEST(Oracle, RandomCasesCoverTheFeatures) {
     for (int i = 0; i < k.num_levels; ++i)
       for (int t = 0; t < k.num_tensors; ++t) {
         const auto& x = k.at[size_t(i)][size_t(t)];
-        if (!x.kept) { bp = true; continue; }
+        if (!x.kept) {
+          bp = true;
+          continue;
+        }
         bool out = c.problem.tensors[size_t(t)].is_output;
         if (!out && x.reads < x.deliveries) mc = true;
         if (out && x.updates < x.deliveries) red = true;
         if (out && x.rmw > 0) rw = true;
-        if (!out && i > 0 && x.fills > 0 && x.fills < x.tile * 2 && c.kind.find("conv") != std::string::npos) hl = true;
+        if (!out && i > 0 && x.fills > 0 && x.fills < x.tile * 2 && c.kind.find("conv") != std::string::npos)
+          hl = true;
       }
     multicast += mc;
     reduction += red;
@@ -109,7 +112,8 @@ TEST(Oracle, RandomCasesCoverTheFeatures) {
   EXPECT_GT(bypass, 1000);
   EXPECT_GT(spatial_y, 500);
   for (int l = 2; l <= 5; ++l) EXPECT_GT(levels[size_t(l)], 500) << l << " levels";
-  for (const char* kind : {"conv", "depthwise", "grouped", "matmul", "conv1d"}) EXPECT_GT(kinds[kind], 200) << kind;
+  for (const char* kind : {"conv", "depthwise", "grouped", "matmul", "conv1d"})
+    EXPECT_GT(kinds[kind], 200) << kind;
   (void)halo;
 }
 
@@ -162,8 +166,8 @@ TEST(Oracle, ResultsArePhysicallyPossible) {
           EXPECT_LE(x.fills, x.updates) << seed;  // each residency is written at least once
           EXPECT_LE(x.updates, k.macs) << seed;
         } else {
-          EXPECT_LE(x.reads, x.deliveries) << seed;   // multicast can only save reads
-          EXPECT_LE(x.deliveries, k.macs) << seed;    // nothing is delivered that no MAC needs
+          EXPECT_LE(x.reads, x.deliveries) << seed;  // multicast can only save reads
+          EXPECT_LE(x.deliveries, k.macs) << seed;   // nothing is delivered that no MAC needs
           EXPECT_GE(x.reads, i == 0 ? 1 : 0) << seed;
         }
       }

@@ -28,7 +28,9 @@ inline mapping::Mapping draw(Rng& rng, const workload::Problem& p, const model::
     for (int i = L - 1; i >= 0 && rem > 1; --i) {
       for (int kind : {1, 2, 0}) {
         if (rem == 1 || (kind == 0 && i == 0) || (kind == 0 && rng.below(2))) continue;
-        int64_t cap = kind == 1 ? cap_x[size_t(i)] : kind == 2 ? cap_y[size_t(i)] : std::min<int64_t>(rem, 16);
+        int64_t cap = kind == 1   ? cap_x[size_t(i)]
+                      : kind == 2 ? cap_y[size_t(i)]
+                                  : std::min<int64_t>(rem, 16);
         std::vector<int64_t> ds;
         for (int64_t v : mapping::divisors(rem))
           if (v <= cap) ds.push_back(v);
@@ -39,8 +41,9 @@ inline mapping::Mapping draw(Rng& rng, const workload::Problem& p, const model::
           temporal[size_t(i)].push_back({d, f, mapping::Axis::X});
         } else {
           (kind == 1 ? cap_x : cap_y)[size_t(i)] /= f;
-          map.levels[size_t(i)].spatial.insert(map.levels[size_t(i)].spatial.begin(),
-                                               mapping::Loop{d, f, kind == 2 ? mapping::Axis::Y : mapping::Axis::X});
+          map.levels[size_t(i)].spatial.insert(
+              map.levels[size_t(i)].spatial.begin(),
+              mapping::Loop{d, f, kind == 2 ? mapping::Axis::Y : mapping::Axis::X});
         }
       }
     }
@@ -58,7 +61,8 @@ inline mapping::Mapping draw(Rng& rng, const workload::Problem& p, const model::
   return map;
 }
 
-inline network::MapOutcome random_search(const workload::Problem& p, const model::Machine& m, const std::string&) {
+inline network::MapOutcome random_search(const workload::Problem& p, const model::Machine& m,
+                                         const std::string&) {
   Rng rng(7);
   network::MapOutcome best;
   model::Result r;

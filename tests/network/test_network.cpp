@@ -34,8 +34,8 @@ TEST(Network, AlexNetOnEyeriss) {
       EXPECT_EQ(l.dataflow, "rs");
     }
   }
-  EXPECT_EQ(mapped, 8);   // 5 CONV + 3 FC
-  EXPECT_GE(moved, 3);    // pooling and LRN layers cost their data movement
+  EXPECT_EQ(mapped, 8);  // 5 CONV + 3 FC
+  EXPECT_GE(moved, 3);   // pooling and LRN layers cost their data movement
   EXPECT_EQ(r.macs, 724406816);
   EXPECT_DOUBLE_EQ(r.energy_pj, e);
   EXPECT_DOUBLE_EQ(r.cycles, c);

@@ -32,7 +32,8 @@ void run_eval(const EvalOptions& o) {
   auto map = io::read_mapping_file(o.mapping, layer.problem, model::level_names(a));
   model::Result r;
   model::evaluate(layer.problem, machine, map, r);
-  report::EvalContext ctx{a.name, layer.network + ":" + layer.layer, fmt::format("{} @ {} nm", a.tech.model, a.tech.node_nm)};
+  report::EvalContext ctx{a.name, layer.network + ":" + layer.layer,
+                          fmt::format("{} @ {} nm", a.tech.model, a.tech.node_nm)};
   if (o.format == "json")
     std::cout << report::eval_json(ctx, layer.problem, machine, map, r).dump(2) << "\n";
   else
@@ -48,13 +49,18 @@ void register_eval(CLI::App& app) {
       "eval",
       "Evaluate one layer on one architecture under a given mapping: the loop nest, exact access counts\n"
       "per level and tensor, energy per component/tensor/action, cycles and utilization (docs/model.md).");
-  cmd->add_option("--arch", o->arch, "Architecture: a preset name (coda arch list) or a YAML file")->required();
-  cmd->add_option("--set", o->sets, "Override an architecture parameter, NAME=VALUE (repeatable)");
-  cmd->add_option("--layer", o->layer, "Layer: <network>:<layer> (zoo name or network file), or a one-layer file")
+  cmd->add_option("--arch", o->arch, "Architecture: a preset name (coda arch list) or a YAML file")
       ->required();
-  cmd->add_option("--mapping", o->mapping, "Mapping YAML (coda's format or Timeloop's; docs/formats.md)")->required();
-  cmd->add_option("--batch", o->batch, "Batch size (default: the network's own, usually 1)")->check(CLI::PositiveNumber);
-  cmd->add_option("--tech-table", o->tech_table, "User energy/area table (YAML or CSV) overriding the built-in prices");
+  cmd->add_option("--set", o->sets, "Override an architecture parameter, NAME=VALUE (repeatable)");
+  cmd->add_option("--layer", o->layer,
+                  "Layer: <network>:<layer> (zoo name or network file), or a one-layer file")
+      ->required();
+  cmd->add_option("--mapping", o->mapping, "Mapping YAML (coda's format or Timeloop's; docs/formats.md)")
+      ->required();
+  cmd->add_option("--batch", o->batch, "Batch size (default: the network's own, usually 1)")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--tech-table", o->tech_table,
+                  "User energy/area table (YAML or CSV) overriding the built-in prices");
   cmd->add_option("--format", o->format, "Output format")->check(CLI::IsMember({"table", "json"}));
   cmd->callback([o] { run_eval(*o); });
 }

@@ -30,12 +30,14 @@ double density(const MapReader& r, const std::string& key) {
 
 Experiment parse_experiment_yaml(const std::string& text, const std::string& file) {
   YAML::Node root = parse_yaml(text, file);
-  if (!root.IsMap()) throw InputError(fmt::format("{}: an experiment is a YAML map with an 'experiment' key", file));
+  if (!root.IsMap())
+    throw InputError(fmt::format("{}: an experiment is a YAML map with an 'experiment' key", file));
   MapReader top(root, file, "experiment file");
   top.check_keys({"experiment"});
   if (!top.has("experiment")) top.fail("experiment", "an 'experiment' map");
   MapReader r(top.node("experiment"), file, "experiment");
-  r.check_keys({"name", "network", "batch", "arch", "set", "dataflows", "mapper", "density", "outputs", "tech_table"});
+  r.check_keys(
+      {"name", "network", "batch", "arch", "set", "dataflows", "mapper", "density", "outputs", "tech_table"});
   Experiment e;
   e.file = file;
   e.name = r.get_string("name", "experiment");
@@ -69,11 +71,12 @@ Experiment parse_experiment_yaml(const std::string& text, const std::string& fil
     m.check_keys({"strategy", "objective", "budget_evals", "budget_seconds", "threads", "seed"});
     auto& s = e.mapper;
     s.strategy = m.get_string("strategy", s.strategy);
-    if (s.strategy != "default" && s.strategy != "exhaustive" && s.strategy != "random" && s.strategy != "anneal")
+    if (s.strategy != "default" && s.strategy != "exhaustive" && s.strategy != "random" &&
+        s.strategy != "anneal")
       m.fail("strategy", "default, exhaustive, random or anneal");
     s.objective = m.get_string("objective", s.objective);
-    if (s.objective != "energy" && s.objective != "cycles" && s.objective != "edp" && s.objective != "cycles,energy" &&
-        s.objective != "energy,cycles")
+    if (s.objective != "energy" && s.objective != "cycles" && s.objective != "edp" &&
+        s.objective != "cycles,energy" && s.objective != "energy,cycles")
       m.fail("objective", "energy, cycles, edp, cycles,energy or energy,cycles");
     s.budget_evals = m.get_int("budget_evals", s.budget_evals);
     if (s.budget_evals < 0) m.fail("budget_evals", "a number of evaluations >= 0");
@@ -100,7 +103,9 @@ Experiment parse_experiment_yaml(const std::string& text, const std::string& fil
   return e;
 }
 
-Experiment read_experiment_file(const std::string& path) { return parse_experiment_yaml(read_text_file(path), path); }
+Experiment read_experiment_file(const std::string& path) {
+  return parse_experiment_yaml(read_text_file(path), path);
+}
 
 Experiment default_experiment() {
   auto text = embedded_file("experiments/eyeriss_alexnet.yaml");

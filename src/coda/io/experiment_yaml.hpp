@@ -22,17 +22,17 @@ struct MapperSettings {
 
 struct Experiment {
   std::string name;
-  std::string file;                  ///< where it was read from, for messages
-  std::string network;               ///< zoo name or network file (relative to the experiment file)
-  int64_t batch = 0;                 ///< 0 = the network's own
-  std::string arch;                  ///< preset or architecture file (relative to the experiment file)
+  std::string file;     ///< where it was read from, for messages
+  std::string network;  ///< zoo name or network file (relative to the experiment file)
+  int64_t batch = 0;    ///< 0 = the network's own
+  std::string arch;     ///< preset or architecture file (relative to the experiment file)
   ParameterOverrides arch_parameters;
   std::vector<std::string> dataflows;  ///< empty = the architecture's native dataflow
   MapperSettings mapper;
   std::optional<double> weight_density, input_density;
   std::string density_file;
   std::string tech_table;
-  std::string csv, json;             ///< output files ("" = none)
+  std::string csv, json;  ///< output files ("" = none)
 };
 
 /// Parses an experiment; relative paths are resolved against the file's directory. InputError with

@@ -41,8 +41,9 @@ LoadedLayer load_layer(const std::string& spec, int64_t batch) {
     if (idx < 0)
       throw InputError(fmt::format("network '{}' has no layer '{}' (MAC layers: {})", net, layer, with_work));
     if (!network.layers[size_t(idx)].problem)
-      throw InputError(fmt::format("layer '{}' of '{}' moves data only (no operations to map); MAC layers: {}",
-                                   layer, net, with_work));
+      throw InputError(
+          fmt::format("layer '{}' of '{}' moves data only (no operations to map); MAC layers: {}", layer, net,
+                      with_work));
   }
   const auto& l = network.layers[size_t(idx)];
   return LoadedLayer{ns.name, l.spec.name, *l.problem};

@@ -20,7 +20,8 @@ std::string dims_list(const workload::Problem& p) {
 int dim_of(const workload::Problem& p, const std::string& name, const std::string& at) {
   int d = p.dim_index(name);
   if (d < 0)
-    throw InputError(fmt::format("{}: unknown dimension '{}' (problem '{}' has {})", at, name, p.name, dims_list(p)));
+    throw InputError(
+        fmt::format("{}: unknown dimension '{}' (problem '{}' has {})", at, name, p.name, dims_list(p)));
   return d;
 }
 
@@ -35,16 +36,18 @@ int tensor_of(const workload::Problem& p, const std::string& name, const std::st
 }
 
 // "M16" / "M16X" / "C4Y": dimension name (letters, possibly longer than one), factor, optional axis.
-mapping::Loop parse_compact(const std::string& s, bool spatial, const workload::Problem& p, const std::string& at) {
+mapping::Loop parse_compact(const std::string& s, bool spatial, const workload::Problem& p,
+                            const std::string& at) {
   size_t k = 0;
   while (k < s.size() && !std::isdigit(static_cast<unsigned char>(s[k]))) ++k;
   size_t e = k;
   while (e < s.size() && std::isdigit(static_cast<unsigned char>(s[e]))) ++e;
   std::string name = s.substr(0, k), digits = s.substr(k, e - k), rest = s.substr(e);
   mapping::Loop l;
-  if (name.empty() || digits.empty() || digits.size() > 18 || (spatial ? (rest != "X" && rest != "Y" && !rest.empty()) : !rest.empty()))
-    throw InputError(fmt::format("{}: '{}' is not a loop; expected a dimension and a factor like 'M16'{}", at, s,
-                                 spatial ? " with an optional axis X or Y ('M16X', 'C4Y')" : ""));
+  if (name.empty() || digits.empty() || digits.size() > 18 ||
+      (spatial ? (rest != "X" && rest != "Y" && !rest.empty()) : !rest.empty()))
+    throw InputError(fmt::format("{}: '{}' is not a loop; expected a dimension and a factor like 'M16'{}", at,
+                                 s, spatial ? " with an optional axis X or Y ('M16X', 'C4Y')" : ""));
   l.dim = dim_of(p, name, at);
   l.factor = std::stoll(digits);
   if (l.factor < 1) throw InputError(fmt::format("{}: loop '{}' has factor 0; factors are >= 1", at, s));
@@ -86,10 +89,12 @@ std::vector<mapping::Loop> parse_loops(const YAML::Node& n, bool spatial, const 
 
 uint32_t parse_tensor_set(const YAML::Node& n, const workload::Problem& p, const std::string& file,
                           const std::string& what) {
-  if (!n.IsSequence()) throw InputError(fmt::format("{}: {} must be a list of tensor names", where(file, n), what));
+  if (!n.IsSequence())
+    throw InputError(fmt::format("{}: {} must be a list of tensor names", where(file, n), what));
   uint32_t mask = 0;
   for (const auto& item : n) {
-    if (!item.IsScalar()) throw InputError(fmt::format("{}: {}: expected a tensor name", where(file, item), what));
+    if (!item.IsScalar())
+      throw InputError(fmt::format("{}: {}: expected a tensor name", where(file, item), what));
     mask |= 1u << tensor_of(p, item.as<std::string>(), where(file, item) + ": " + what);
   }
   return mask;
@@ -114,14 +119,16 @@ mapping::Mapping parse_mapping_checked(const YAML::Node& root, const workload::P
   }
   if (looks_like_timeloop(seq)) return parse_timeloop_mapping(seq, p, level_names, file);
   if (!seq.IsSequence())
-    throw InputError(fmt::format("{}: 'mapping' must be a list with one entry per storage level", where(file, seq)));
+    throw InputError(
+        fmt::format("{}: 'mapping' must be a list with one entry per storage level", where(file, seq)));
   const int L = static_cast<int>(level_names.size());
   mapping::Mapping m;
   m.levels.resize(size_t(L));
   std::vector<bool> seen(size_t(L), false);
   int position = 0;
   for (const auto& item : seq) {
-    if (!item.IsMap()) throw InputError(fmt::format("{}: each mapping entry is a map with a 'level' key", where(file, item)));
+    if (!item.IsMap())
+      throw InputError(fmt::format("{}: each mapping entry is a map with a 'level' key", where(file, item)));
     MapReader r(item, file, "mapping entry");
     r.check_keys({"level", "temporal", "spatial", "keep", "bypass"});
     int level = position;
@@ -136,7 +143,9 @@ mapping::Mapping parse_mapping_checked(const YAML::Node& root, const workload::P
         r.fail("level", fmt::format("a storage level of the architecture ({})", names));
       }
     }
-    if (level >= L) throw InputError(fmt::format("{}: more mapping entries than the {} storage levels", where(file, item), L));
+    if (level >= L)
+      throw InputError(
+          fmt::format("{}: more mapping entries than the {} storage levels", where(file, item), L));
     if (seen[size_t(level)]) r.fail("level", fmt::format("level '{}' only once", level_names[size_t(level)]));
     seen[size_t(level)] = true;
     auto& lv = m.levels[size_t(level)];
@@ -194,7 +203,8 @@ std::string write_mapping_yaml(const mapping::Mapping& m, const workload::Proble
 }
 
 mapping::Mapping parse_timeloop_mapping(const YAML::Node& seq, const workload::Problem& p,
-                                        const std::vector<std::string>& level_names, const std::string& file) {
+                                        const std::vector<std::string>& level_names,
+                                        const std::string& file) {
   const int L = static_cast<int>(level_names.size());
   mapping::Mapping m;
   m.levels.resize(size_t(L));
@@ -203,7 +213,8 @@ mapping::Mapping parse_timeloop_mapping(const YAML::Node& seq, const workload::P
     return d;
   };
   for (const auto& item : seq) {
-    if (!item.IsMap()) throw InputError(fmt::format("{}: each Timeloop mapping directive is a map", where(file, item)));
+    if (!item.IsMap())
+      throw InputError(fmt::format("{}: each Timeloop mapping directive is a map", where(file, item)));
     MapReader r(item, file, "Timeloop mapping directive");
     r.check_keys({"target", "type", "factors", "permutation", "split", "keep", "bypass"});
     std::string target = r.get_string("target");

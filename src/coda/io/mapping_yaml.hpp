@@ -11,10 +11,10 @@
 //       bypass: [Weights]           # or keep: [Inputs, Outputs]
 //
 // Loops may also be written as maps: {dim: M, factor: 4} / {dim: M, factor: 16, axis: X}.
+#include <yaml-cpp/yaml.h>
+
 #include <string>
 #include <vector>
-
-#include <yaml-cpp/yaml.h>
 
 #include "coda/mapping/mapping.hpp"
 #include "coda/workload/problem.hpp"

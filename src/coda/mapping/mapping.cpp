@@ -50,7 +50,8 @@ std::string to_loop_nest(const Mapping& m, const workload::Problem& p,
     std::string bypass;
     for (int t = 0; t < p.num_tensors(); ++t)
       if (!lv.keeps(t)) bypass += (bypass.empty() ? "" : ", ") + p.tensors[size_t(t)].name;
-    out += fmt::format("{}{}{}\n", name, bypass.empty() ? "" : "  (bypass: ", bypass.empty() ? "" : bypass + ")");
+    out += fmt::format("{}{}{}\n", name,
+                       bypass.empty() ? "" : "  (bypass: ", bypass.empty() ? "" : bypass + ")");
     for (const auto& l : lv.temporal) {
       if (l.factor == 1) continue;
       out += fmt::format("| {:{}}for {} in [0:{})\n", "", 2 * indent, dim_name(l.dim), l.factor);

@@ -23,8 +23,8 @@ namespace coda::mapping {
 enum class Axis { X, Y };
 
 struct Loop {
-  int dim = 0;         ///< index into Problem::dim_names
-  int64_t factor = 1;  ///< trip count (>= 1)
+  int dim = 0;          ///< index into Problem::dim_names
+  int64_t factor = 1;   ///< trip count (>= 1)
   Axis axis = Axis::X;  ///< spatial loops only
   bool operator==(const Loop&) const = default;
 };

@@ -18,8 +18,8 @@ uint64_t group_mask(const workload::Problem& p, const Machine& m, const Nest& n,
   return mask;
 }
 
-void compute_counts(const workload::Problem& p, const Machine& m, const mapping::Mapping& map,
-                    const Nest& n, Counts& out) {
+void compute_counts(const workload::Problem& p, const Machine& m, const mapping::Mapping& map, const Nest& n,
+                    Counts& out) {
   const int L = n.num_levels;
   out = Counts{};
   out.num_levels = L;
@@ -50,7 +50,8 @@ void compute_counts(const workload::Problem& p, const Machine& m, const mapping:
           // With perfect factors drains equal fills (transfers.cpp, perfect_transfers).
           cc.reads = all_perfect ? cc.fills : count_transfers(ranks, n, child, 0, TransferMode::Drain);
           pc.deliveries = cc.reads;
-          pc.updates = count_transfers(ranks, n, child, group, all_perfect ? TransferMode::Fill : TransferMode::Drain);
+          pc.updates =
+              count_transfers(ranks, n, child, group, all_perfect ? TransferMode::Fill : TransferMode::Drain);
         } else {
           pc.deliveries = cc.fills;
           pc.reads = count_transfers(ranks, n, child, group, TransferMode::Fill);

@@ -16,7 +16,7 @@ namespace coda::model {
 /// the whole execution, in words (elements) of the tensor.
 struct TensorLevelCounts {
   bool kept = false;
-  int64_t tile = 0;        ///< largest tile one instance holds (before multiple buffering)
+  int64_t tile = 0;  ///< largest tile one instance holds (before multiple buffering)
   /// Inputs/weights: words written into the level by its parent (level 0: 0, it is the source).
   /// Outputs: residencies begun (words that start a new residency in an instance; the first
   /// accumulation of each is a plain write, not a read-modify-write).
@@ -24,8 +24,8 @@ struct TensorLevelCounts {
   /// Inputs/weights: words read to serve the children (one read per multicast group).
   /// Outputs: words read to drain partial sums to the parent (level 0: 0).
   int64_t reads = 0;
-  int64_t updates = 0;     ///< outputs: accumulations received from the children (after reduction)
-  int64_t rmw = 0;         ///< outputs: the updates that are read-modify-writes (= updates - fills)
+  int64_t updates = 0;  ///< outputs: accumulations received from the children (after reduction)
+  int64_t rmw = 0;      ///< outputs: the updates that are read-modify-writes (= updates - fills)
   /// Words crossing the network below this level, counted once per child (inputs/weights: words
   /// received by children; outputs: words sent by children, before spatial reduction).
   int64_t deliveries = 0;
@@ -48,7 +48,7 @@ uint64_t group_mask(const workload::Problem& p, const Machine& m, const Nest& n,
                     int child);
 
 /// Analytical counts (transfers.hpp). The mapping must already be valid (model::check).
-void compute_counts(const workload::Problem& p, const Machine& m, const mapping::Mapping& map,
-                    const Nest& n, Counts& out);
+void compute_counts(const workload::Problem& p, const Machine& m, const mapping::Mapping& map, const Nest& n,
+                    Counts& out);
 
 }  // namespace coda::model

@@ -73,8 +73,7 @@ double transfer_cycles(double r, double w, const LevelSpec& lv) {
 
 }  // namespace
 
-bool check(const workload::Problem& p, const Machine& m, const mapping::Mapping& map, Nest& nest,
-           Result& r) {
+bool check(const workload::Problem& p, const Machine& m, const mapping::Mapping& map, Nest& nest, Result& r) {
   r.valid = false;
   r.reason[0] = '\0';
   if (p.num_tensors() > kMaxTensors)
@@ -227,17 +226,15 @@ void evaluate(const workload::Problem& p, const Machine& m, const mapping::Mappi
   r.mac_energy_pj = double(c.macs) * m.compute.mac_pj * (gate ? dprod : 1.0);
 
   // Time (docs/model.md §5).
-  r.compute_cycles = m.sparsity.skipping
-                         ? int64_t(std::ceil(double(c.compute_steps) * dprod))
-                         : c.compute_steps;
+  r.compute_cycles =
+      m.sparsity.skipping ? int64_t(std::ceil(double(c.compute_steps) * dprod)) : c.compute_steps;
   double steady = double(r.compute_cycles);
   r.bottleneck = -1;
   for (int i = 0; i < L; ++i) {
     const auto& lv = m.levels[size_t(i)];
     const double u = double(used_instances(nest, i));
     double cyc = transfer_cycles(rd_words[size_t(i)] / u, wr_words[size_t(i)] / u, lv);
-    if (lv.network_bandwidth > 0)
-      cyc = std::max(cyc, net_words[size_t(i)] / u / lv.network_bandwidth);
+    if (lv.network_bandwidth > 0) cyc = std::max(cyc, net_words[size_t(i)] / u / lv.network_bandwidth);
     r.level_cycles[size_t(i)] = cyc;
     if (cyc > steady) {
       steady = cyc;
@@ -254,7 +251,8 @@ void evaluate(const workload::Problem& p, const Machine& m, const mapping::Mappi
     double fill_words = 0;
     for (int t = 0; t < T; ++t)
       if (c.at[size_t(i)][size_t(t)].kept && t != out)
-        fill_words += double(c.at[size_t(i)][size_t(t)].fills) * double(p.tensors[size_t(t)].bits) / lv.word_bits;
+        fill_words +=
+            double(c.at[size_t(i)][size_t(t)].fills) * double(p.tensors[size_t(t)].bits) / lv.word_bits;
     exposed += fill_words / double(used_instances(nest, i)) / lv.write_bandwidth;
   }
   for (int i = 0; i + 1 < L; ++i) {

@@ -15,10 +15,10 @@ namespace coda::model {
 
 /// Energy of one tensor at one storage level, by action (pJ).
 struct TensorEnergy {
-  double read = 0;    ///< reads for the children (outputs: drain reads)
-  double write = 0;   ///< fills from the parent (outputs: first writes of residencies)
-  double update = 0;  ///< outputs: read-modify-write accumulations
-  double network = 0; ///< deliveries over the network below this level
+  double read = 0;     ///< reads for the children (outputs: drain reads)
+  double write = 0;    ///< fills from the parent (outputs: first writes of residencies)
+  double update = 0;   ///< outputs: read-modify-write accumulations
+  double network = 0;  ///< deliveries over the network below this level
   double total() const { return read + write + update + network; }
 };
 
@@ -38,11 +38,11 @@ struct Result {
   double compute_leak_pj = 0;
   double energy_pj = 0;  ///< total
 
-  int64_t compute_cycles = 0;                 ///< compute steps (after skipping)
+  int64_t compute_cycles = 0;                     ///< compute steps (after skipping)
   std::array<double, kMaxLevels> level_cycles{};  ///< each level's traffic over its bandwidth
-  double exposed_cycles = 0;                  ///< latency/fill/drain not hidden by buffering
-  double cycles = 0;                          ///< total
-  int bottleneck = -1;                        ///< level limiting throughput, -1 = compute
+  double exposed_cycles = 0;                      ///< latency/fill/drain not hidden by buffering
+  double cycles = 0;                              ///< total
+  int bottleneck = -1;                            ///< level limiting throughput, -1 = compute
 
   int64_t total_units = 0;   ///< MAC units in the machine
   int64_t active_units = 0;  ///< MAC units the mapping uses (product of spatial factors)

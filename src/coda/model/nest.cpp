@@ -4,8 +4,7 @@
 
 namespace coda::model {
 
-std::string build_nest(const workload::Problem& p, const mapping::Mapping& m, int machine_levels,
-                       Nest& out) {
+std::string build_nest(const workload::Problem& p, const mapping::Mapping& m, int machine_levels, Nest& out) {
   if (static_cast<int>(m.levels.size()) != machine_levels)
     return fmt::format("the mapping has {} levels but the architecture has {} storage levels",
                        m.levels.size(), machine_levels);
@@ -52,14 +51,15 @@ std::string build_nest(const workload::Problem& p, const mapping::Mapping& m, in
     const auto& l = out.loops[size_t(k)];
     const int64_t useful = (p.bounds[size_t(l.dim)] + l.stride - 1) / l.stride;
     if (l.factor > useful)
-      return fmt::format("level {}: loop {}{} has {} iterations but {} (bound {}, {} per iteration) needs at most {}",
-                         l.level, p.dim_names[size_t(l.dim)], l.factor, l.factor, p.dim_names[size_t(l.dim)],
-                         p.bounds[size_t(l.dim)], l.stride, useful);
+      return fmt::format(
+          "level {}: loop {}{} has {} iterations but {} (bound {}, {} per iteration) needs at most {}",
+          l.level, p.dim_names[size_t(l.dim)], l.factor, l.factor, p.dim_names[size_t(l.dim)],
+          p.bounds[size_t(l.dim)], l.stride, useful);
   }
   for (int d = 0; d < p.num_dims(); ++d) {
     if (running[size_t(d)] < p.bounds[size_t(d)])
-      return fmt::format("the factors of {} multiply to {}, less than its bound {}",
-                         p.dim_names[size_t(d)], running[size_t(d)], p.bounds[size_t(d)]);
+      return fmt::format("the factors of {} multiply to {}, less than its bound {}", p.dim_names[size_t(d)],
+                         running[size_t(d)], p.bounds[size_t(d)]);
     out.perfect[size_t(d)] = running[size_t(d)] == p.bounds[size_t(d)];
   }
   return {};

@@ -40,7 +40,6 @@ struct Nest {
 /// Builds the nest. Returns an empty string on success, otherwise why the mapping cannot be
 /// flattened (too many loops or dimensions, unknown dimension, factor < 1, factors not covering
 /// a bound, level count mismatch).
-std::string build_nest(const workload::Problem& p, const mapping::Mapping& m, int machine_levels,
-                       Nest& out);
+std::string build_nest(const workload::Problem& p, const mapping::Mapping& m, int machine_levels, Nest& out);
 
 }  // namespace coda::model

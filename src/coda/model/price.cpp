@@ -69,7 +69,8 @@ PricedArchitecture price_architecture(const arch::Architecture& a, const tech::L
   for (size_t i = 0; i < a.levels.size(); ++i) {
     const auto& lv = a.levels[i];
     const bool last = i + 1 == a.levels.size();
-    const int64_t children = last ? a.compute.mesh_x * a.compute.mesh_y : a.levels[i + 1].mesh_x * a.levels[i + 1].mesh_y;
+    const int64_t children =
+        last ? a.compute.mesh_x * a.compute.mesh_y : a.levels[i + 1].mesh_x * a.levels[i + 1].mesh_y;
     if (children == 1) continue;
     const double child_area = last ? mac.area_um2 : level_area[i + 1];
     std::vector<arch::Network> nets = lv.networks;
@@ -93,7 +94,8 @@ PricedArchitecture price_architecture(const arch::Architecture& a, const tech::L
         tech::ComponentDesc d;
         d.cls = "wire";
         d.word_bits = lv.word_bits;
-        d.wire_mm = net.hop_mm > 0 ? net.hop_mm : std::max(1e-3, std::sqrt(std::max(child_area, 1.0)) / 1000.0);
+        d.wire_mm =
+            net.hop_mm > 0 ? net.hop_mm : std::max(1e-3, std::sqrt(std::max(child_area, 1.0)) / 1000.0);
         d.name = pc.name;
         auto c = lib.price(d, node);
         pc.hop_pj = c.hop_pj;

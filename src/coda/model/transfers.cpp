@@ -6,9 +6,7 @@
 #include "coda/common/checked.hpp"
 
 namespace coda::model {
-namespace {
-
-}  // namespace
+namespace {}  // namespace
 
 void build_ranks(const workload::Problem& p, int t, Ranks& out) {
   out.count = 0;
@@ -54,7 +52,7 @@ struct Ctx {
 
 struct Scratch {
   std::array<std::vector<Ctx>, kMaxDims> ctx;
-  std::array<std::vector<Ctx>, kMaxDims> full;  // ctx x non-group spatial offsets
+  std::array<std::vector<Ctx>, kMaxDims> full;                        // ctx x non-group spatial offsets
   std::array<std::vector<std::pair<int64_t, int64_t>>, kMaxDims> ng;  // offset, multiplicity
   std::array<std::vector<int64_t>, kMaxDims> grp;
   std::vector<std::pair<int64_t, int64_t>> pieces, pieces2;
@@ -68,11 +66,11 @@ Scratch& scratch() {
 
 // Loops of one dimension above the child level, split by kind.
 struct DimLoops {
-  int nt = 0;                        // temporal
-  std::array<int, kMaxLoops> t;      // nest indices (first nt used)
-  int ns = 0;                        // non-group spatial
+  int nt = 0;                    // temporal
+  std::array<int, kMaxLoops> t;  // nest indices (first nt used)
+  int ns = 0;                    // non-group spatial
   std::array<int, kMaxLoops> s;
-  int ng = 0;                        // group spatial
+  int ng = 0;  // group spatial
   std::array<int, kMaxLoops> g;
 };
 
@@ -471,7 +469,8 @@ int64_t perfect_transfers(const Nest& n, const std::array<DimLoops, kMaxDims>& d
   // Instances (non-group spatial) per dimension, and the representative contexts.
   int64_t instances = 1;
   for (int d = 0; d < n.num_dims; ++d)
-    instances = checked_mul(instances, product_of_factors(n, dl[size_t(d)].s.data(), dl[size_t(d)].ns), "instances");
+    instances =
+        checked_mul(instances, product_of_factors(n, dl[size_t(d)].s.data(), dl[size_t(d)].ns), "instances");
   std::array<Ctx, kMaxDims> ctx;
   std::array<int64_t, 2 * kMaxDims> U{};
   std::array<int64_t, 2 * kMaxDims> len{};  // length of the rank's tile interval, -1 if not one
@@ -517,7 +516,8 @@ int64_t perfect_transfers(const Nest& n, const std::array<DimLoops, kMaxDims>& d
   prefix[0] = 1;
   for (int k = 0; k < above_end; ++k) {
     const auto& x = n.loops[size_t(k)];
-    prefix[size_t(k + 1)] = x.spatial ? prefix[size_t(k)] : checked_mul(prefix[size_t(k)], x.factor, "context count");
+    prefix[size_t(k + 1)] =
+        x.spatial ? prefix[size_t(k)] : checked_mul(prefix[size_t(k)], x.factor, "context count");
   }
   uint32_t relevant_mask = 0;
   for (int d = 0; d < n.num_dims; ++d)
@@ -565,8 +565,9 @@ int64_t perfect_transfers(const Nest& n, const std::array<DimLoops, kMaxDims>& d
         }
         prod_w = checked_mul(prod_w, w, "transfers");
       }
-      total = checked_add(total, checked_mul(checked_mul(prod_u - prod_w, mult, "transfers"), instances, "transfers"),
-                          "transfers");
+      total = checked_add(
+          total, checked_mul(checked_mul(prod_u - prod_w, mult, "transfers"), instances, "transfers"),
+          "transfers");
     }
     inner_ob[size_t(l.dim)] += (l.factor - 1) * l.stride;
     inner_moved = moved;
@@ -620,7 +621,6 @@ int64_t count_transfers(const Ranks& ranks, const Nest& n, int child_level, uint
     for_each_offset(n, 0, x.g.data(), x.ng, [&g](int64_t o) { g.push_back(o); });
   }
 
-
   // Builds the per-dimension contexts of one kind of step. step < 0: the first tile (Fill), the
   // last tile (Drain) or every iteration (Stream); otherwise the iterations where temporal loop
   // `step` advances while the temporal loops inside it (above the child level) wrap around.
@@ -639,8 +639,9 @@ int64_t count_transfers(const Ranks& ranks, const Nest& n, int child_level, uint
         } else if (perfect) {
           out.push_back(Ctx{0, 0, product_of_factors(n, x.t.data(), x.nt), true, false});
         } else {
-          for_each_valid(n, 0, bound, x.t.data(), x.nt,
-                         [&out](int64_t b) { out.push_back(Ctx{0, b, 1, true, false}); });
+          for_each_valid(n, 0, bound, x.t.data(), x.nt, [&out](int64_t b) {
+            out.push_back(Ctx{0, b, 1, true, false});
+          });
         }
         continue;
       }
@@ -739,7 +740,8 @@ int64_t count_transfers(const Ranks& ranks, const Nest& n, int child_level, uint
   std::array<bool, kMaxDims> relevant{};
   for (int ri = 0; ri < ranks.count; ++ri)
     if (!ranks.r[size_t(ri)].pseudo)
-      for (int k = 0; k < ranks.r[size_t(ri)].ndims; ++k) relevant[size_t(ranks.r[size_t(ri)].dims[size_t(k)])] = true;
+      for (int k = 0; k < ranks.r[size_t(ri)].ndims; ++k)
+        relevant[size_t(ranks.r[size_t(ri)].dims[size_t(k)])] = true;
   for (int k = 0; k < above_end; ++k) {
     const auto& l = n.loops[size_t(k)];
     if (l.spatial || l.factor == 1) continue;

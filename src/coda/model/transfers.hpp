@@ -52,7 +52,8 @@ int64_t count_transfers(const workload::Problem& p, const Nest& n, int tensor, i
                         uint64_t group_mask, TransferMode mode);
 
 /// Same, with the tensor's ranks already built.
-int64_t count_transfers(const Ranks& ranks, const Nest& n, int child_level, uint64_t group_mask, TransferMode mode);
+int64_t count_transfers(const Ranks& ranks, const Nest& n, int child_level, uint64_t group_mask,
+                        TransferMode mode);
 
 /// Largest tile of `tensor` held by one instance of `level` (words).
 int64_t tile_footprint(const workload::Problem& p, const Nest& n, int tensor, int level);

@@ -11,7 +11,8 @@ namespace coda::network {
 
 std::string problem_key(const workload::Problem& p) {
   std::string k = fmt::format("{}|", int(p.op));
-  for (int d = 0; d < p.num_dims(); ++d) k += fmt::format("{}={},", p.dim_names[size_t(d)], p.bounds[size_t(d)]);
+  for (int d = 0; d < p.num_dims(); ++d)
+    k += fmt::format("{}={},", p.dim_names[size_t(d)], p.bounds[size_t(d)]);
   for (const auto& t : p.tensors) {
     k += fmt::format("|{}:{}:{}:{}:{}:", t.name, t.bits, t.density, t.is_output, t.is_parameter);
     for (const auto& r : t.ranks) {
@@ -51,8 +52,8 @@ void cost_data_movement(const workload::Problem& p, const arch::Architecture& a,
   int64_t units = 1;
   for (int i = 1; i < m.num_levels; ++i) units *= m.levels[size_t(i)].fanout_x * m.levels[size_t(i)].fanout_y;
   units *= m.compute.fanout_x * m.compute.fanout_y;
-  const double bw = dram.shared_bandwidth > 0 ? dram.shared_bandwidth
-                                              : std::max(dram.read_bandwidth, dram.write_bandwidth);
+  const double bw =
+      dram.shared_bandwidth > 0 ? dram.shared_bandwidth : std::max(dram.read_bandwidth, dram.write_bandwidth);
   double dram_cycles = 0;
   for (int t = 0; t < p.num_tensors(); ++t)
     dram_cycles += double(p.tensor_box_size(t)) * double(p.tensors[size_t(t)].bits) / double(dram.word_bits);
@@ -89,7 +90,8 @@ void keep_outputs_on_chip(const workload::Network& net, const arch::Architecture
     // this chain as their only producer and consumer.
     size_t j = i + 1;
     while (j < net.layers.size() && workload::is_unary_elementwise(net.layers[j].spec.type) &&
-           net.layers[j].producers.size() == 1 && net.layers[j].producers[0] == int(j - 1) && consumers[j] == 1)
+           net.layers[j].producers.size() == 1 && net.layers[j].producers[0] == int(j - 1) &&
+           consumers[j] == 1)
       ++j;
     if (j >= net.layers.size()) continue;
     auto& next = out.layers[j];
@@ -169,7 +171,8 @@ NetworkResult evaluate(const workload::Network& net, const arch::Architecture& a
         std::string reasons;
         for (const auto& df : dataflows) {
           MapOutcome mo = mapper(p, m, df);
-          Candidate c{df, mo.found, mo.found ? mo.result.energy_pj : 0, mo.found ? mo.result.cycles : 0, mo.why};
+          Candidate c{df, mo.found, mo.found ? mo.result.energy_pj : 0, mo.found ? mo.result.cycles : 0,
+                      mo.why};
           lr.candidates.push_back(c);
           if (!mo.found) {
             reasons += fmt::format("\n  {}: {}", df, mo.why);
@@ -184,8 +187,9 @@ NetworkResult evaluate(const workload::Network& net, const arch::Architecture& a
           }
         }
         if (lr.dataflow.empty())
-          throw InputError(fmt::format("network '{}', layer '{}': no valid mapping on '{}' under any dataflow:{}",
-                                       net.spec.name, lr.name, a.name, reasons));
+          throw InputError(
+              fmt::format("network '{}', layer '{}': no valid mapping on '{}' under any dataflow:{}",
+                          net.spec.name, lr.name, a.name, reasons));
         seen.emplace(key, int(out.layers.size()));
       }
       lr.energy_pj = lr.result.energy_pj;

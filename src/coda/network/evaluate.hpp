@@ -41,21 +41,21 @@ struct Candidate {
 struct LayerResult {
   std::string name;
   workload::Category category = workload::Category::Other;
-  bool mapped = false;      ///< a MAC layer evaluated by the cost model
-  int same_as = -1;         ///< earlier layer with an identical Problem (mapped once), or -1
-  std::string dataflow;     ///< chosen dataflow (mapped layers)
+  bool mapped = false;   ///< a MAC layer evaluated by the cost model
+  int same_as = -1;      ///< earlier layer with an identical Problem (mapped once), or -1
+  std::string dataflow;  ///< chosen dataflow (mapped layers)
   std::vector<Candidate> candidates;
   mapping::Mapping mapping;
-  model::Result result;     ///< mapped layers: the full evaluation
+  model::Result result;  ///< mapped layers: the full evaluation
   int64_t macs = 0;
   double nonzero_macs = 0;
-  double energy_pj = 0;     ///< every layer (mapped: result.energy_pj)
+  double energy_pj = 0;  ///< every layer (mapped: result.energy_pj)
   double cycles = 0;
-  double dram_words = 0;    ///< DRAM element accesses (reads + writes)
+  double dram_words = 0;  ///< DRAM element accesses (reads + writes)
   /// Energy by data type (the Eyeriss energy-estimation tool's split): storage and network energy
   /// of the input fmaps, output fmaps and weights, and computation (MACs and leakage).
   double e_inputs = 0, e_outputs = 0, e_weights = 0, e_compute = 0;
-  std::string note;         ///< how a non-MAC layer was costed
+  std::string note;  ///< how a non-MAC layer was costed
   /// Energy and DRAM accesses saved because this layer's output stayed on chip for its consumer
   /// (already subtracted from energy_pj / dram_words of this layer and of the consumer).
   double kept_on_chip_words = 0;

@@ -16,11 +16,14 @@ std::vector<std::string> names_of(const model::Machine& m) {
 std::string problem_line(const workload::Problem& p) {
   std::string s;
   for (int d = 0; d < p.num_dims(); ++d)
-    if (p.bounds[size_t(d)] > 1) s += fmt::format("{}{}={}", s.empty() ? "" : " ", p.dim_names[size_t(d)], p.bounds[size_t(d)]);
+    if (p.bounds[size_t(d)] > 1)
+      s += fmt::format("{}{}={}", s.empty() ? "" : " ", p.dim_names[size_t(d)], p.bounds[size_t(d)]);
   return s;
 }
 
-std::string pct(double part, double total) { return total > 0 ? fmt::format("{:.1f}", 100.0 * part / total) : "0.0"; }
+std::string pct(double part, double total) {
+  return total > 0 ? fmt::format("{:.1f}", 100.0 * part / total) : "0.0";
+}
 
 }  // namespace
 
@@ -34,7 +37,8 @@ std::string eval_text(const EvalContext& ctx, const workload::Problem& p, const 
   Table t;
   t.add_column("level", Table::Align::Left);
   t.add_column("tensor", Table::Align::Left);
-  for (const char* h : {"tile", "fills", "reads", "updates", "rmw", "to/from children", "energy pJ", "%"}) t.add_column(h);
+  for (const char* h : {"tile", "fills", "reads", "updates", "rmw", "to/from children", "energy pJ", "%"})
+    t.add_column(h);
   for (int i = 0; i < m.num_levels; ++i)
     for (int k = 0; k < p.num_tensors(); ++k) {
       const auto& x = c.at[size_t(i)][size_t(k)];
@@ -45,14 +49,16 @@ std::string eval_text(const EvalContext& ctx, const workload::Problem& p, const 
                  grouped(x.reads), outp ? grouped(x.updates) : "-", outp ? grouped(x.rmw) : "-",
                  grouped(x.deliveries), fmt::format("{:.4g}", e), pct(e, r.energy_pj)});
     }
-  out += "accesses (elements; outputs: fills = first writes, reads = drains to the parent):\n" + t.to_text() + "\n";
+  out += "accesses (elements; outputs: fills = first writes, reads = drains to the parent):\n" + t.to_text() +
+         "\n";
   Table e;
   e.add_column("component", Table::Align::Left);
   e.add_column("energy pJ");
   e.add_column("%");
   e.add_column("pJ/MAC");
   auto row = [&](const std::string& name, double v) {
-    e.add_row({name, fmt::format("{:.4g}", v), pct(v, r.energy_pj), fmt::format("{:.4f}", v / double(c.macs))});
+    e.add_row(
+        {name, fmt::format("{:.4g}", v), pct(v, r.energy_pj), fmt::format("{:.4f}", v / double(c.macs))});
   };
   for (int i = 0; i < m.num_levels; ++i) row(m.levels[size_t(i)].name, r.level_energy_pj[size_t(i)]);
   row(m.compute.name, r.mac_energy_pj);
@@ -69,8 +75,8 @@ std::string eval_text(const EvalContext& ctx, const workload::Problem& p, const 
   out += "energy:\n" + e.to_text() + "\n";
   std::string bott = r.bottleneck < 0 ? "compute" : m.levels[size_t(r.bottleneck)].name + " bandwidth";
   out += fmt::format("cycles:        {} ({:.4g} ms at {:.0f} MHz); compute {}, exposed {:.4g}; bound by {}\n",
-                     grouped((long long)std::llround(r.cycles)), r.seconds(m.clock_hz) * 1e3, m.clock_hz / 1e6,
-                     grouped(r.compute_cycles), r.exposed_cycles, bott);
+                     grouped((long long)std::llround(r.cycles)), r.seconds(m.clock_hz) * 1e3,
+                     m.clock_hz / 1e6, grouped(r.compute_cycles), r.exposed_cycles, bott);
   for (int i = 0; i < m.num_levels; ++i)
     if (r.level_cycles[size_t(i)] > 0)
       out += fmt::format("               {} transfers need {:.4g} cycles\n", m.levels[size_t(i)].name,
@@ -114,9 +120,14 @@ nlohmann::json eval_json(const EvalContext& ctx, const workload::Problem& p, con
       if (!x.kept) continue;
       const auto& e = r.energy[size_t(i)][size_t(k)];
       l["tensors"][p.tensors[size_t(k)].name] = {
-          {"tile", x.tile}, {"fills", x.fills}, {"reads", x.reads}, {"updates", x.updates}, {"rmw", x.rmw},
+          {"tile", x.tile},
+          {"fills", x.fills},
+          {"reads", x.reads},
+          {"updates", x.updates},
+          {"rmw", x.rmw},
           {"deliveries", x.deliveries},
-          {"energy_pj", {{"read", e.read}, {"write", e.write}, {"update", e.update}, {"network", e.network}}}};
+          {"energy_pj",
+           {{"read", e.read}, {"write", e.write}, {"update", e.update}, {"network", e.network}}}};
     }
     lv.push_back(l);
   }

@@ -41,7 +41,8 @@ class Walker {
       run[size_t(loops_[size_t(k)].dim)] *= loops_[size_t(k)].factor;
     }
     for (int d = 0; d < p.num_dims(); ++d)
-      if (run[size_t(d)] < p.bounds[size_t(d)]) throw InputError("simulate: factors do not cover " + p.dim_names[size_t(d)]);
+      if (run[size_t(d)] < p.bounds[size_t(d)])
+        throw InputError("simulate: factors do not cover " + p.dim_names[size_t(d)]);
     cur_.assign(loops_.size(), 0);
   }
 
@@ -220,8 +221,10 @@ class Walker {
       int64_t pinst = instance_id(i);
       auto& g = groups[{pinst, instance_id(j, red)}];
       for (int64_t x : gone) {
-        if (red) g.insert(x);
-        else accumulate(c, i, t, pinst, x);
+        if (red)
+          g.insert(x);
+        else
+          accumulate(c, i, t, pinst, x);
       }
       // The level's own accumulated values leave with the drained words.
       auto& v = valued_[size_t(j)][size_t(t)][inst];

@@ -14,8 +14,8 @@ namespace coda::studies {
 namespace {
 
 bool is_conv(workload::Category c) {
-  return c == workload::Category::FirstConv || c == workload::Category::FxF || c == workload::Category::Pointwise ||
-         c == workload::Category::Depthwise;
+  return c == workload::Category::FirstConv || c == workload::Category::FxF ||
+         c == workload::Category::Pointwise || c == workload::Category::Depthwise;
 }
 
 workload::Network build(const std::string& name, int64_t batch) {
@@ -32,7 +32,8 @@ const std::vector<std::pair<std::string, std::string>>& isca_dataflows() {
 
 }  // namespace
 
-std::vector<DataflowRow> dataflow_comparison(const network::LayerMapper& mapper, const std::vector<int64_t>& batches) {
+std::vector<DataflowRow> dataflow_comparison(const network::LayerMapper& mapper,
+                                             const std::vector<int64_t>& batches) {
   std::vector<DataflowRow> rows;
   for (int64_t batch : batches) {
     const auto net = build("alexnet", batch);
@@ -98,9 +99,10 @@ std::vector<EyerissRow> eyeriss_study(const network::LayerMapper& mapper, bool w
     int64_t batch;
     std::map<std::string, double> zero;  // layer -> published input zero fraction
   };
-  std::vector<Run> runs{{"alexnet",
-                         4,
-                         {{"conv1", 0.0001}, {"conv2", 0.387}, {"conv3", 0.725}, {"conv4", 0.793}, {"conv5", 0.776}}}};
+  std::vector<Run> runs{
+      {"alexnet",
+       4,
+       {{"conv1", 0.0001}, {"conv2", 0.387}, {"conv3", 0.725}, {"conv4", 0.793}, {"conv5", 0.776}}}};
   if (with_vgg) runs.push_back({"vgg16", 3, {}});
   for (const auto& run : runs) {
     auto net = build(run.network, run.batch);

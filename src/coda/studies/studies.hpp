@@ -29,7 +29,8 @@ struct DataflowRow {
   double dram_accesses_per_mac = 0;
   double cycles = 0;
 };
-std::vector<DataflowRow> dataflow_comparison(const network::LayerMapper& mapper, const std::vector<int64_t>& batches);
+std::vector<DataflowRow> dataflow_comparison(const network::LayerMapper& mapper,
+                                             const std::vector<int64_t>& batches);
 
 // --- Eyeriss v1 on AlexNet CONV1-5 at batch 4 (JSSC 2017 Table / Fig. on measured performance). ---
 struct EyerissRow {
@@ -64,7 +65,8 @@ struct SqueezeNet {
   std::vector<SqueezeLayer> layers;
 };
 std::vector<SqueezeNet> squeezelerator_study(const network::LayerMapper& mapper,
-                                             const std::vector<std::string>& networks, int64_t array_side = 32);
+                                             const std::vector<std::string>& networks,
+                                             int64_t array_side = 32);
 /// The networks of the Squeezelerator paper's table.
 std::vector<std::string> squeezelerator_networks();
 
