@@ -44,10 +44,10 @@ namespace {
 // Per-dimension context of one kind of step: the temporal base of the old and new tile (plus
 // the instance's non-group spatial offset), whether either tile is absent, and how many times
 // the context occurs.
-struct Ctx {
-  int64_t ob = 0, nb = 0;
-  int64_t mult = 1;
-  bool oe = false, ne = false;
+struct Ctx {  // trivial: arrays of contexts are declared in hot paths without zeroing
+  int64_t ob, nb;
+  int64_t mult;
+  bool oe, ne;
 };
 
 struct Scratch {
@@ -472,13 +472,14 @@ int64_t perfect_transfers(const Nest& n, const std::array<DimLoops, kMaxDims>& d
     instances =
         checked_mul(instances, product_of_factors(n, dl[size_t(d)].s.data(), dl[size_t(d)].ns), "instances");
   std::array<Ctx, kMaxDims> ctx;
-  std::array<int64_t, 2 * kMaxDims> U{};
-  std::array<int64_t, 2 * kMaxDims> len{};  // length of the rank's tile interval, -1 if not one
+  std::array<int64_t, 2 * kMaxDims> U;    // set for every rank below
+  std::array<int64_t, 2 * kMaxDims> len;  // length of the rank's tile interval, -1 if not one (set for every rank)
   std::array<bool, kMaxDims> relevant{};
   for (int ri = 0; ri < ranks.count; ++ri) {
     const RankInfo& r = ranks.r[size_t(ri)];
     if (r.pseudo) {
       U[size_t(ri)] = 1;
+      len[size_t(ri)] = -1;
       continue;
     }
     std::array<const Ctx*, kMaxDims> cp;
