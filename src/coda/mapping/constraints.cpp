@@ -53,16 +53,9 @@ LevelRoles level_roles(const model::Machine& m) {
   const int L = m.num_levels;
   r.dram = 0;
   r.pe = L > 0 ? L - 1 : 0;
-  int64_t best = 1;
-  r.glb = L >= 2 ? L - 2 : 0;
-  for (int i = 0; i < L; ++i) {
-    const int64_t f = child_fanout_x(m, i) * child_fanout_y(m, i);
-    if (f > 1) r.spatial.push_back(i);
-    if (f > best) {
-      best = f;
-      r.glb = i;
-    }
-  }
+  for (int i = 0; i < L; ++i)
+    if (child_fanout_x(m, i) * child_fanout_y(m, i) > 1) r.spatial.push_back(i);
+  r.glb = !r.spatial.empty() ? r.spatial.front() : (L >= 2 ? L - 2 : 0);
   return r;
 }
 

@@ -77,8 +77,8 @@ struct LevelConstraints {
 /// The roles dataflows are written against, so that they apply to machines of 2 to 8 levels.
 struct LevelRoles {
   int dram = 0;  ///< the outermost level (the backing store)
-  int glb = 0;   ///< the level whose spatial loops distribute work over the PE array (the
-                 ///< level with the largest fanout below it; the outermost of equals)
+  int glb = 0;   ///< the outermost level whose spatial loops fan out (the buffer above the PE
+                 ///< array); L-2 if nothing fans out
   int pe = 0;    ///< the innermost storage level (the PE-local store)
   /// Levels whose children are replicated (fanout > 1 on some axis), outermost first.
   std::vector<int> spatial;
