@@ -10,5 +10,6 @@ void register_stats(CLI::App& app);
 void register_arch(CLI::App& app);
 void register_tech(CLI::App& app);
 void register_eval(CLI::App& app);
+void register_map(CLI::App& app);
 
 }  // namespace coda::cli

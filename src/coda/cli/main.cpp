@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   coda::cli::register_arch(app);
   coda::cli::register_tech(app);
   coda::cli::register_eval(app);
+  coda::cli::register_map(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

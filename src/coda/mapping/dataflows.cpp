@@ -264,8 +264,18 @@ Constraints build(const std::string& name, const workload::Problem& p, const mod
         b.spatial_only_both(i, interleave, "the MACs of a PE take filters or channels");
       }
     }
-    // The sliding window: consecutive output columns reuse S - 1 inputs of the PE's window.
-    if (Q >= 0 && pe > glb) b.innermost(glb, {Q}, "the input window slides along a row (output columns innermost)");
+    // The sliding window: the glb streams whole rows (all output columns) through the PE set,
+    // consecutive output columns reusing S - 1 inputs of the PE's window. Input channels change
+    // between passes, from DRAM (the glb holds the n x q x r input planes of one pass), as in the
+    // Eyeriss v1 mapping table (JSSC 2017, Table III).
+    if (Q >= 0 && pe > glb) {
+      b.innermost(glb, {Q}, "the input window slides along a row (output columns innermost)");
+      b.fix(glb, Slot::Temporal, Q, p.bounds[size_t(Q)], "a pass streams whole rows");
+      for (int i = glb + 1; i < pe; ++i) b.fix(i, Slot::Temporal, Q, 1, "a pass streams whole rows");
+    }
+    for (int d : named(p, {"C"})) b.fix(glb, Slot::Temporal, d, 1, "input channels change between passes, from DRAM");
+    for (int d : named(p, {"P"}))
+      if (pe > glb) b.fix(glb, Slot::Temporal, d, 1, "a pass covers the e output rows of its PE sets; strips of rows come from DRAM");
     return b.c;
   }
   std::string names;
