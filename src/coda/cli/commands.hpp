@@ -13,5 +13,8 @@ void register_eval(CLI::App& app);
 /// Adds `show` to the `arch` command (call after register_arch).
 void register_arch_show(CLI::App& app);
 void register_convert(CLI::App& app);
+void register_map(CLI::App& app);
+void register_run(CLI::App& app);
+void register_study(CLI::App& app);
 
 }  // namespace coda::cli

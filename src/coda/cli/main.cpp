@@ -25,6 +25,9 @@ int main(int argc, char** argv) {
   coda::cli::register_tech(app);
   coda::cli::register_eval(app);
   coda::cli::register_convert(app);
+  coda::cli::register_map(app);
+  coda::cli::register_run(app);
+  coda::cli::register_study(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
