@@ -5,4 +5,6 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 cmake --preset release >/dev/null
 cmake --build --preset release --target coda
-build/coda stats alexnet
+# The main job: the shipped default experiment, Eyeriss (row stationary) on AlexNet at batch 4:
+# every layer mapped by coda's mapper and costed by its model (data/experiments/eyeriss_alexnet.yaml).
+build/coda run
