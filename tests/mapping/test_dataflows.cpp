@@ -10,6 +10,14 @@ namespace {
 
 using mapping::Slot;
 
+TEST(Dataflows, EyerissTableIIIMappingsSatisfyRs) {
+  for (int l = 1; l <= 5; ++l) {
+    auto b = testing::bind_layer("eyeriss", "alexnet:conv" + std::to_string(l), 4);
+    auto map = io::read_mapping_file(std::string(CODA_SOURCE_DIR) + "/examples/mappings/eyeriss_alexnet_conv" + std::to_string(l) + "_rs.yaml", b.problem, b.level_names);
+    EXPECT_EQ(mapping::dataflow_constraints("rs", b.problem, b.machine).violation(map, b.problem, b.machine), "") << l;
+  }
+}
+
 TEST(Dataflows, ExampleRowStationaryMappingSatisfiesRs) {
   auto b = testing::bind_layer("eyeriss", "alexnet:conv3", 4);
   auto map = io::read_mapping_file(std::string(CODA_SOURCE_DIR) + "/examples/mappings/eyeriss_alexnet_conv3_rs.yaml",

@@ -1,9 +1,10 @@
 #pragma once
 // What the mapper minimises (design.md §5): energy, cycles, energy-delay product, or a
 // lexicographic pair ("cycles,energy": fewest cycles, then least energy among those). Scores are
-// compared exactly; ties between different mappings are broken by a canonical order of the
-// mappings themselves (Mapping::hash, then the loops), so that the winner never depends on the
-// order in which threads finished.
+// compared exactly; ties between different mappings are broken by the number of MAC units the
+// mapping addresses (fewer first), then by a canonical order of the mappings themselves
+// (Mapping::hash, then the loops), so that the winner never depends on the order in which threads
+// finished.
 #include <array>
 #include <string>
 #include <vector>

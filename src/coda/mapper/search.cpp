@@ -40,13 +40,25 @@ Strategy parse_strategy(const std::string& s) {
 bool Collector::before(const Candidate& a, const Candidate& b) const {
   if (a.score < b.score) return true;
   if (b.score < a.score) return false;
+  // Equal scores: fewer addressed MAC units first (imperfect splits can address idle units at
+  // no cost in the model), then the canonical order of the mappings.
+  if (a.result.active_units != b.result.active_units) return a.result.active_units < b.result.active_units;
   return compare_mappings(a.mapping, b.mapping) < 0;
 }
 
 void Collector::offer(const mapping::Mapping& m, const model::Result& r) {
   if (!r.valid) return;
   const Score s = obj_.score(r);
-  bool want_top = k_ > 0 && (int(top_.size()) < k_ || !(top_.back().score < s));
+  bool want_top = k_ > 0 && int(top_.size()) < k_;
+  if (k_ > 0 && !want_top) {
+    // Full: only a candidate ranked before the last one enters (checked without copying it).
+    const Candidate& w = top_.back();
+    if (s < w.score)
+      want_top = true;
+    else if (s == w.score)
+      want_top = r.active_units < w.result.active_units ||
+                 (r.active_units == w.result.active_units && compare_mappings(m, w.mapping) < 0);
+  }
   bool want_front = false;
   if (pareto_) {
     want_front = true;
@@ -450,6 +462,14 @@ Outcome search(const mapping::Mapspace& space, const Options& opt) {
   if (opt.budget_seconds > 0) run.deadline = opt.budget_seconds;
   Outcome out;
   out.threads = run.threads;
+  // A space that is empty for a reason found without searching (a rule no split satisfies, a
+  // keep the architecture forbids, tiles that cannot fit) is reported at once.
+  if (std::string why = space.diagnose(); !why.empty()) {
+    out.empty_reason = why;
+    out.strategy = strategy_name(opt.strategy);
+    out.complete = true;
+    return out;
+  }
   const bool limited = opt.budget_evals > 0 || opt.budget_seconds > 0;
   const int64_t budget = opt.budget_evals > 0 ? opt.budget_evals : (limited ? 0 : kDefaultBudget);
 

@@ -125,22 +125,28 @@ class Builder {
       c.force_keep(level, t, want, origin_ + ": " + why);
     }
   }
-  // Levels from 1 to glb keep what the architecture lets them keep.
-  void keep_intermediate() {
-    for (int i = 1; i <= roles_.glb && i < m_.num_levels; ++i) {
-      if (i > roles_.glb) break;
-      for (int t = 0; t < p_.num_tensors(); ++t)
+  // Levels from 1 to glb keep what the architecture lets them keep, except the tensors of
+  // `free_at_glb`, which the glb may keep or bypass (the mapper chooses).
+  void keep_intermediate(uint32_t free_at_glb = 0) {
+    for (int i = 1; i <= roles_.glb && i < m_.num_levels; ++i)
+      for (int t = 0; t < p_.num_tensors(); ++t) {
+        if (i == roles_.glb && (free_at_glb >> t & 1u)) continue;
         c.force_keep(i, t, m_.levels[size_t(i)].may_keep[size_t(t)], origin_ + ": buffers keep what they may");
-    }
+      }
   }
   // Applies the stationarity of tensor `t` at the PE-local levels: they keep only `keep`, and at
   // every level above a PE-local store (glb .. pe-1) the loops `t` does not depend on are innermost.
+  // The PE-local temporal loops iterate over the stationary tile only: a PE-level loop over a
+  // dimension the stationary tensor does not use would be the same as that loop placed innermost
+  // at the level above (the other tensors stream past the PE), so it is not generated.
   void stationary(int t, const std::vector<int>& keep, const std::string& what) {
     for (int i : pe_levels()) keep_only(i, keep, what + " stays in the PE");
     if (t < 0) return;
     auto irrelevant = dims_where(p_, [&](int d) { return !dep(p_, t, d) && p_.bounds[size_t(d)] > 1; });
     for (int i = roles_.glb; i + 1 < m_.num_levels; ++i)
       innermost(i, irrelevant, what + " stays while the loops it does not use run innermost");
+    auto relevant = dims_where(p_, [&](int d) { return dep(p_, t, d); });
+    for (int i : pe_levels()) temporal_only(i, relevant, "PE loops run over the " + what + " the PE holds");
   }
 
  private:
@@ -159,7 +165,9 @@ Constraints build(const std::string& name, const workload::Problem& p, const mod
     b.c.name = "dataflow any";
     return b.c;
   }
-  b.keep_intermediate();
+  // Row stationary: the glb may send the filters straight from DRAM to the PEs (Eyeriss's 8 kB
+  // filter partition cannot hold CONV1's 96 filters of 11 x 11).
+  b.keep_intermediate(name == "rs" && W >= 0 ? 1u << W : 0u);
   const int glb = b.roles().glb;
   const auto spatial = b.spatial_levels();
   // Dimension classes (docs/mapper.md): for a convolution, out-channels = M (G), reduction =
@@ -228,7 +236,10 @@ Constraints build(const std::string& name, const workload::Problem& p, const mod
     return b.c;
   }
   if (name == "nlr") {
-    for (int i : b.pe_levels()) b.keep_only(i, {}, "no local reuse: nothing stays in the PE");
+    for (int i : b.pe_levels()) {
+      b.keep_only(i, {}, "no local reuse: nothing stays in the PE");
+      b.temporal_only(i, {}, "no local reuse: the PEs hold no tile to loop over");
+    }
     for (int i : spatial)
       b.spatial_only_both(i, cat(out_channels, channel_reduction),
                           "inputs multicast over output channels, partial sums reduced over input channels");

@@ -62,6 +62,20 @@ Mapspace::Mapspace(const workload::Problem& p, const model::Machine& m, Constrai
       slots_.push_back({l, Slot::SpatialY, child_fanout_y(m, l)});
     }
   }
+  // Rules on slots the machine does not have (no fanout on that axis) must admit the factor 1.
+  for (int l = 0; l < L_ && dead_.empty(); ++l)
+    for (int s = 1; s < kNumSlots && dead_.empty(); ++s) {
+      if (slot_of_[size_t(l)][size_t(s)] >= 0) continue;
+      for (int d = 0; d < D_; ++d) {
+        const FactorRule& r = c_.rule(l, Slot(s), d);
+        if (r.admits(1)) continue;
+        dead_ = fmt::format("level {} has no {} fanout (its children are not replicated on that axis), but the "
+                            "constraints require {} {}{}",
+                            c_.level_names[size_t(l)], s == 1 ? "X" : "Y", p.dim_names[size_t(d)], r.describe(),
+                            r.origin.empty() ? "" : " (" + r.origin + ")");
+        break;
+      }
+    }
   for (int t = 0; t < p.num_tensors(); ++t)
     for (const auto& rank : p.tensors[size_t(t)].ranks) {
       int n = 0;
@@ -122,6 +136,7 @@ void Mapspace::choices(int d, int j, int64_t rem, std::vector<int64_t>& out) con
 int64_t Mapspace::next_rem(int, int, int64_t rem, int64_t f) const { return ceil_div(rem, f); }
 
 double Mapspace::count_from(int d, int j, int64_t rem) const {
+  if (!dead_.empty()) return 0;
   const auto& ds = dims_[size_t(d)];
   if (j >= int(ds.slots.size())) return rem == 1 ? 1 : 0;
   auto it = ds.count[size_t(j)].find(rem);
@@ -821,6 +836,7 @@ bool Mapspace::neighbour(Rng& rng, const Point& from, Point& to) const {
 // Diagnosis
 
 std::string Mapspace::diagnose(const RejectStats* st) const {
+  if (!dead_.empty()) return dead_;
   auto rules_of = [&](int d, int from_level) {
     std::string s;
     for (int l = from_level; l < L_; ++l)

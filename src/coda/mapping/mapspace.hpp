@@ -190,6 +190,8 @@ class Mapspace {
   // other dimensions).
   std::array<std::array<int8_t, model::kMaxDims>, model::kMaxTensors> dep_{};
   int64_t total_units_ = 1;
+  /// Non-empty when a rule can never hold (a factor > 1 required on an axis without fanout).
+  std::string dead_;
   mutable std::mutex cache_mu_;
   mutable std::unordered_map<uint64_t, std::unique_ptr<OrderClasses>> cache_;
 };
