@@ -912,9 +912,13 @@ std::string Mapspace::diagnose(const RejectStats* st) const {
           }
       }
       const int64_t cap = pool == 0 ? lv.capacity_words : lv.partition_words[size_t(pool - 1)];
+      std::string holders;
+      for (int t = 0; t < p_.num_tensors(); ++t)
+        if (lv.partition[size_t(t)] + 1 == pool && lv.may_keep[size_t(t)])
+          holders += (holders.empty() ? "" : ", ") + p_.tensors[size_t(t)].name;
       return fmt::format("nothing fits level {}{}: the smallest tiles the constraints allow need {} words ({}) but it "
                          "holds {} words{}{}",
-                         lv.name, pool == 0 ? "" : fmt::format(" (partition {})", pool - 1), need, who, cap,
+                         lv.name, pool == 0 ? "" : " (the partition for " + holders + ")", need, who, cap,
                          why.empty() ? "" : "; the tightest constraints: ", why);
     }
   }
@@ -930,8 +934,12 @@ std::string Mapspace::diagnose(const RejectStats* st) const {
             bl = l;
             bp = k;
           }
+      std::string holders;
+      for (int t = 0; t < p_.num_tensors(); ++t)
+        if (m_.levels[size_t(bl)].partition[size_t(t)] + 1 == bp && m_.levels[size_t(bl)].may_keep[size_t(t)])
+          holders += (holders.empty() ? "" : ", ") + p_.tensors[size_t(t)].name;
       return fmt::format("every candidate overflowed a buffer; most often level {}{} ({} of {} rejections)",
-                         c_.level_names[size_t(bl)], bp == 0 ? "" : fmt::format(" partition {}", bp - 1), most,
+                         c_.level_names[size_t(bl)], bp == 0 ? "" : " (the partition for " + holders + ")", most,
                          st->capacity + st->utilization + st->fanout);
     }
     if (st->utilization > 0) {
