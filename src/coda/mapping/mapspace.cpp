@@ -90,23 +90,30 @@ Mapspace::Mapspace(const workload::Problem& p, const model::Machine& m, Constrai
     for (int l = L_ - 1; l >= 0; --l)
       for (int s = kNumSlots - 1; s >= 0; --s)
         if (slot_of_[size_t(l)][size_t(s)] >= 0) ds.slots.push_back(slot_of_[size_t(l)][size_t(s)]);
-    ds.count.resize(ds.slots.size());
+    ds.states.resize(ds.slots.size());
   }
-  // Fill the per-dimension counts of every reachable (slot, remaining) state.
+  // Fill the per-dimension states of every reachable (slot, remaining) pair.
   for (int d = 0; d < D_; ++d) {
     std::function<double(int, int64_t)> fill = [&](int j, int64_t rem) -> double {
-      auto& memo = dims_[size_t(d)].count[size_t(j)];
+      auto& memo = dims_[size_t(d)].states[size_t(j)];
       auto it = memo.find(rem);
-      if (it != memo.end()) return it->second;
+      if (it != memo.end()) return it->second.count;
+      State st;
       std::vector<int64_t> ch;
       choices(d, j, rem, ch);
+      const bool last = j + 1 == int(dims_[size_t(d)].slots.size());
       double n = 0;
-      if (j + 1 == int(dims_[size_t(d)].slots.size())) {
-        n = double(ch.size());
-      } else {
-        for (int64_t f : ch) n += fill(j + 1, next_rem(d, j, rem, f));
+      for (int64_t f : ch) {
+        const int64_t nr = last ? 1 : next_rem(d, j, rem, f);
+        const double w = last ? 1.0 : fill(j + 1, nr);
+        if (w <= 0) continue;
+        n += w;
+        st.f.push_back(f);
+        st.next.push_back(nr);
+        st.cum.push_back(n);
       }
-      memo[rem] = n;
+      st.count = n;
+      dims_[size_t(d)].states[size_t(j)][rem] = std::move(st);
       return n;
     };
     fill(0, p.bounds[size_t(d)]);
@@ -139,8 +146,25 @@ double Mapspace::count_from(int d, int j, int64_t rem) const {
   if (!dead_.empty()) return 0;
   const auto& ds = dims_[size_t(d)];
   if (j >= int(ds.slots.size())) return rem == 1 ? 1 : 0;
-  auto it = ds.count[size_t(j)].find(rem);
-  return it == ds.count[size_t(j)].end() ? 0 : it->second;
+  auto it = ds.states[size_t(j)].find(rem);
+  return it == ds.states[size_t(j)].end() ? 0 : it->second.count;
+}
+
+const Mapspace::State& Mapspace::state(int d, int j, int64_t rem) const {
+  static const State empty;
+  const auto& ds = dims_[size_t(d)];
+  if (j >= int(ds.slots.size())) return empty;
+  auto it = ds.states[size_t(j)].find(rem);
+  return it == ds.states[size_t(j)].end() ? empty : it->second;
+}
+
+int64_t Mapspace::draw(Rng& rng, const State& s, int64_t* next) const {
+  // A factor with probability proportional to the ways of completing the split after it.
+  const double x = rng.uniform() * s.count;
+  size_t k = size_t(std::upper_bound(s.cum.begin(), s.cum.end(), x) - s.cum.begin());
+  if (k >= s.f.size()) k = s.f.size() - 1;
+  *next = s.next[k];
+  return s.f[k];
 }
 
 Mapping Mapspace::to_mapping(const Point& pt) const {
@@ -598,15 +622,15 @@ bool Mapspace::tiling_dfs(int l, int d, Point& pt, std::array<int64_t, model::kM
       rem[size_t(d)] = start;
       return go;
     }
-    std::vector<int64_t> ch;
-    choices(d, j, r, ch);
+    const State& stt = state(d, j, r);
     const SlotInfo& s = slots_[size_t(ds.slots[size_t(j)])];
     // Spatial factors beyond what the other dimensions leave of the fanout cannot fit.
     const int64_t room = s.kind == Slot::SpatialX ? fx / px : s.kind == Slot::SpatialY ? fy / py : 0;
-    for (int64_t f : ch) {
+    for (size_t k = 0; k < stt.f.size(); ++k) {
+      const int64_t f = stt.f[k];
       if (room > 0 && f > room) break;
       pt.f[size_t(l)][size_t(s.kind)][size_t(d)] = f;
-      const int64_t nr = j + 1 == int(ds.slots.size()) ? 1 : next_rem(d, j, r, f);
+      const int64_t nr = stt.next[k];
       if (!choose(j + 1, nr)) {
         pt.f[size_t(l)][size_t(s.kind)][size_t(d)] = 1;
         return false;
@@ -636,24 +660,13 @@ bool Mapspace::sample_dim(Rng& rng, int d, Point& pt) const {
   const auto& ds = dims_[size_t(d)];
   int64_t rem = p_.bounds[size_t(d)];
   if (count_from(d, 0, rem) <= 0) return false;
-  std::vector<int64_t> ch;
   for (int j = 0; j < int(ds.slots.size()); ++j) {
-    choices(d, j, rem, ch);
+    const State& st = state(d, j, rem);
+    if (st.f.empty()) return false;
     const SlotInfo& s = slots_[size_t(ds.slots[size_t(j)])];
-    const bool last = j + 1 == int(ds.slots.size());
-    double total = 0;
-    for (int64_t f : ch) total += last ? 1.0 : count_from(d, j + 1, next_rem(d, j, rem, f));
-    double x = rng.uniform() * total;
-    int64_t pick = ch.empty() ? 1 : ch.back();
-    for (int64_t f : ch) {
-      const double w = last ? 1.0 : count_from(d, j + 1, next_rem(d, j, rem, f));
-      if (w <= 0) continue;
-      pick = f;
-      if (x < w) break;
-      x -= w;
-    }
-    pt.f[size_t(s.level)][size_t(s.kind)][size_t(d)] = pick;
-    rem = last ? 1 : next_rem(d, j, rem, pick);
+    int64_t next = 1;
+    pt.f[size_t(s.level)][size_t(s.kind)][size_t(d)] = draw(rng, st, &next);
+    rem = next;
   }
   return true;
 }
@@ -696,7 +709,6 @@ bool Mapspace::sample_constructive(Rng& rng, Point& out, int tries) const {
     rem[size_t(d)] = p_.bounds[size_t(d)];
     if (count_from(d, 0, rem[size_t(d)]) <= 0) return false;
   }
-  std::vector<int64_t> ch;
   for (int l = L_ - 1; l >= 0; --l) {
     bool ok = false;
     for (int attempt = 0; attempt < tries && !ok; ++attempt) {
@@ -707,21 +719,11 @@ bool Mapspace::sample_constructive(Rng& rng, Point& out, int tries) const {
           const SlotInfo& s = slots_[size_t(ds.slots[size_t(j)])];
           if (s.level != l) continue;
           // Position j is reached with the remaining r[d] (the slots inside it are fixed).
-          choices(d, j, r[size_t(d)], ch);
-          const bool last = j + 1 == int(ds.slots.size());
-          double total = 0;
-          for (int64_t f : ch) total += last ? 1.0 : count_from(d, j + 1, next_rem(d, j, r[size_t(d)], f));
-          double x = rng.uniform() * total;
-          int64_t pick = ch.empty() ? 1 : ch.back();
-          for (int64_t f : ch) {
-            const double w = last ? 1.0 : count_from(d, j + 1, next_rem(d, j, r[size_t(d)], f));
-            if (w <= 0) continue;
-            pick = f;
-            if (x < w) break;
-            x -= w;
-          }
-          pt.f[size_t(l)][size_t(s.kind)][size_t(d)] = pick;
-          r[size_t(d)] = last ? 1 : next_rem(d, j, r[size_t(d)], pick);
+          const State& st = state(d, j, r[size_t(d)]);
+          if (st.f.empty()) return false;
+          int64_t next = 1;
+          pt.f[size_t(l)][size_t(s.kind)][size_t(d)] = draw(rng, st, &next);
+          r[size_t(d)] = next;
         }
       }
       const uint32_t fr = free_keeps(l);
@@ -912,9 +914,13 @@ std::string Mapspace::diagnose(const RejectStats* st) const {
           }
       }
       const int64_t cap = pool == 0 ? lv.capacity_words : lv.partition_words[size_t(pool - 1)];
+      std::string holders;
+      for (int t = 0; t < p_.num_tensors(); ++t)
+        if (lv.partition[size_t(t)] + 1 == pool && lv.may_keep[size_t(t)])
+          holders += (holders.empty() ? "" : ", ") + p_.tensors[size_t(t)].name;
       return fmt::format("nothing fits level {}{}: the smallest tiles the constraints allow need {} words ({}) but it "
                          "holds {} words{}{}",
-                         lv.name, pool == 0 ? "" : fmt::format(" (partition {})", pool - 1), need, who, cap,
+                         lv.name, pool == 0 ? "" : " (the partition for " + holders + ")", need, who, cap,
                          why.empty() ? "" : "; the tightest constraints: ", why);
     }
   }
@@ -930,8 +936,12 @@ std::string Mapspace::diagnose(const RejectStats* st) const {
             bl = l;
             bp = k;
           }
+      std::string holders;
+      for (int t = 0; t < p_.num_tensors(); ++t)
+        if (m_.levels[size_t(bl)].partition[size_t(t)] + 1 == bp && m_.levels[size_t(bl)].may_keep[size_t(t)])
+          holders += (holders.empty() ? "" : ", ") + p_.tensors[size_t(t)].name;
       return fmt::format("every candidate overflowed a buffer; most often level {}{} ({} of {} rejections)",
-                         c_.level_names[size_t(bl)], bp == 0 ? "" : fmt::format(" partition {}", bp - 1), most,
+                         c_.level_names[size_t(bl)], bp == 0 ? "" : " (the partition for " + holders + ")", most,
                          st->capacity + st->utilization + st->fanout);
     }
     if (st->utilization > 0) {

@@ -145,10 +145,20 @@ class Mapspace {
     Slot kind;
     int64_t cap;  // fanout of the axis for spatial slots; 0 for temporal
   };
+  // The legal factors of one slot given what the inner slots leave of the bound, with the number
+  // of ways to complete the outer slots after each (for uniform sampling without allocation).
+  struct State {
+    double count = 0;               // ways to split `rem` over this slot and the outer ones
+    std::vector<int64_t> f;         // legal factors, ascending
+    std::vector<int64_t> next;      // remaining after each factor
+    std::vector<double> cum;        // cumulative ways (for drawing a factor)
+  };
   struct DimSpace {
     std::vector<int> slots;  // indices into slots_, innermost first; the last is level 0 temporal
-    std::vector<std::unordered_map<int64_t, double>> count;  // per slot position: remaining -> ways
+    std::vector<std::unordered_map<int64_t, State>> states;  // per slot position: remaining -> state
   };
+  const State& state(int d, int j, int64_t rem) const;
+  int64_t draw(Rng& rng, const State& s, int64_t* next) const;
   struct OrderClasses {
     std::vector<std::vector<int8_t>> reps;  // canonical orders, lexicographic
     std::unordered_map<std::string, int> by_signature;
