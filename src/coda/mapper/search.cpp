@@ -207,7 +207,7 @@ void run_batches(Run& run, const char* phase, int64_t eval_budget, double expect
   const size_t max_queue = size_t(2 * run.threads + 2);
   std::atomic<bool> halt{false};  // this phase only
 
-  std::thread producer([&] {
+  std::jthread producer([&] {
     produce([&](Batch&& b) {
       std::unique_lock<std::mutex> lock(mu);
       cv_queue.wait(lock, [&] { return queue.size() < max_queue || halt.load(); });
@@ -221,7 +221,7 @@ void run_batches(Run& run, const char* phase, int64_t eval_budget, double expect
     cv_queue.notify_all();
     cv_done.notify_all();
   });
-  std::vector<std::thread> workers;
+  std::vector<std::jthread> workers;
   for (int w = 0; w < run.threads; ++w)
     workers.emplace_back([&] {
       while (true) {
