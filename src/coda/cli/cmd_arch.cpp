@@ -124,7 +124,7 @@ void add_arch_arguments(CLI::App* cmd, const std::shared_ptr<ArchOptions>& opt) 
 }  // namespace
 
 void register_arch(CLI::App& app) {
-  auto* arch = app.add_subcommand("arch", "Accelerator architectures: list the presets, check or dump a description");
+  auto* arch = app.add_subcommand("arch", "Accelerator architectures: list the presets, show a priced description, check or dump one");
   arch->require_subcommand(1);
 
   auto* list = arch->add_subcommand("list", "List the built-in architecture presets");
