@@ -140,9 +140,28 @@ TEST(ScaleSimCsv, BadInputNamesFileLineAndField) {
       {"Layer,M,N,K\nq,1024,1024\n", "topo.csv:2: expected 4 fields (layer name, M, N, K), got 3"},
       {"Layer,M,N,K\nq,1024,0,64\n", "field 3 (N): expected an integer >= 1, got 0"},
       {hdr + "c,4,4,1,1,3,8,1,\nc,4,4,1,1,3,8,1,\n", "duplicate"},
+      // Found by fuzz_scalesim_csv: the end padding needed for SCALE-Sim's ceil output size made
+      // the written-back IFMAP too large to count.
+      {hdr + "c,15,15,3,3,192,384,177777777777,\n", "field 8 (stride): stride 177777777777x177777777777 pads"},
   };
   for (const Case& c : cases) {
     const std::string msg = error_of(c.text);
     EXPECT_NE(msg.find(c.expect), std::string::npos) << "text: " << c.text << "\nmessage: " << msg;
+  }
+}
+
+TEST(ScaleSimCsv, LayerNamesNeverCollideWithInputsOrEachOther) {
+  // Found by fuzz_scalesim_csv: a layer called "<other layer>_in" collided with the graph input
+  // coda names after the other layer, and the writer's renaming of "DP" could make two names equal.
+  const std::string hdr = "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, Strides,\n";
+  const auto net = build_network(io::parse_scalesim_csv(hdr + "a,8,8,3,3,4,4,1,\na_in,8,8,3,3,4,4,1,\n", "t.csv"));
+  EXPECT_EQ(net.layers.size(), 2u);
+  const auto net2 = build_network(io::parse_scalesim_csv(
+      hdr + "b_DP,114,114,3,3,32,1,1,\nb_Dp_in,112,112,1,1,32,16,1,\nb_Dp,8,8,1,1,2,2,1,\n", "t.csv"));
+  const int64_t macs = compute_stats(net2).total.macs;
+  for (auto form : {io::ScaleSimForm::Conv, io::ScaleSimForm::Gemm}) {
+    const std::string again = io::write_scalesim_csv(net2, form);
+    const auto back = build_network(io::parse_scalesim_csv(again, "again.csv"));
+    EXPECT_EQ(compute_stats(back).total.macs, macs) << again;
   }
 }

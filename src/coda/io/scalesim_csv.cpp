@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
+#include <set>
 
 #include "coda/common/checked.hpp"
 #include "coda/common/error.hpp"
@@ -90,6 +91,17 @@ LayerSpec read_conv_row(const TextRecord& r, size_t ordinal, NetworkSpec& spec) 
   // SCALE-Sim's output size is ceil((H - R + stride) / stride); coda's is floor((H + pads - R) /
   // stride) + 1. Padding the end by the remainder makes them equal.
   l.pad = {0, (sh - (H - R) % sh) % sh, 0, (sw - (W - S) % sw) % sw};
+  // The writer emits the padded IFMAP; a stride so large that the padded IFMAP cannot be counted
+  // in 64 bits would make a file that cannot be read back, so it is rejected here.
+  try {
+    checked_mul(C, checked_mul(checked_add(H, l.pad[1], "padded IFMAP height"),
+                               checked_add(W, l.pad[3], "padded IFMAP width"), "padded IFMAP"),
+                "padded IFMAP");
+  } catch (const OverflowError& e) {
+    d.fail(7, d.size() == 9 ? "stride height" : "stride",
+           fmt::format("stride {}x{} pads the {}x{}x{} IFMAP to a size that overflows 64 bits ({})", sh, sw, C, H,
+                       W, e.what()));
+  }
   if (depthwise) {
     // SCALE-Sim runs a "DP" layer as one single-channel layer with `num filter` filters per input
     // channel: a depthwise convolution with channel multiplier `num filter`.
@@ -157,12 +169,34 @@ NetworkSpec parse_scalesim_csv(const std::string& text, const std::string& file)
   for (size_t i = 1; i < records.size(); ++i)
     spec.layers.push_back(form == ScaleSimForm::Conv ? read_conv_row(records[i], i, spec)
                                                      : read_gemm_row(records[i], i, spec));
+  // Every layer reads its own graph input "<layer>_in"; a layer may itself be called "x_in", so
+  // the input's name is lengthened until it is no layer's and no other input's.
+  std::set<std::string> taken;
+  for (const LayerSpec& l : spec.layers) taken.insert(l.name);
+  for (size_t i = 0; i < spec.layers.size(); ++i) {
+    std::string name = spec.inputs[i].name;
+    while (taken.count(name)) name += "_";
+    taken.insert(name);
+    spec.inputs[i].name = name;
+    spec.layers[i].inputs = {name};
+  }
   return spec;
 }
 
 NetworkSpec read_scalesim_csv(const std::string& path) { return parse_scalesim_csv(read_text_file(path), path); }
 
 std::string write_scalesim_csv(const workload::Network& net, ScaleSimForm form, std::vector<std::string>* notes) {
+  // Names made safe for the format may collide ("a,b" and "a_b"); later ones get a suffix.
+  std::set<std::string> written;
+  auto unique = [&](const std::string& original, std::string name) {
+    if (written.count(name)) {
+      std::string base = name;
+      for (int k = 2; written.count(name); ++k) name = fmt::format("{}_{}", base, k);
+      if (notes) notes->push_back(fmt::format("layer '{}' written as '{}' to keep names unique", original, name));
+    }
+    written.insert(name);
+    return name;
+  };
   int skipped = 0;
   const std::vector<ConvView> views = conv_views(net, &skipped);
   if (views.empty())
@@ -178,7 +212,7 @@ std::string write_scalesim_csv(const workload::Network& net, ScaleSimForm form, 
         notes->push_back(fmt::format("layer '{}': {} convolution written as one GEMM with K = {} (one group's "
                                      "window); MACs and weights are kept",
                                      v.name, dw ? "depthwise" : "grouped", k));
-      out += fmt::format("{},{},{},{},\n", safe_name(v.name, false, notes), m, v.M, k);
+      out += fmt::format("{},{},{},{},\n", unique(v.name, safe_name(v.name, false, notes)), m, v.M, k);
     }
   } else {
     bool square_strides = true;
@@ -209,7 +243,7 @@ std::string write_scalesim_csv(const workload::Network& net, ScaleSimForm form, 
                                      workload::layer_type_name(v.type), v.H,
                                      v.weights_are_activations ? "; its second operand (an activation) becomes the filters"
                                                                : ""));
-      out += fmt::format("{},{},{},{},{},{},{},{},", safe_name(v.name, dw, notes), h, w, v.R, v.S, channels, filters,
+      out += fmt::format("{},{},{},{},{},{},{},{},", unique(v.name, safe_name(v.name, dw, notes)), h, w, v.R, v.S, channels, filters,
                          v.stride_h);
       if (!square_strides) out += fmt::format("{},", v.stride_w);
       out += "\n";
