@@ -56,5 +56,26 @@ TEST(CliStudy, SqueezeleratorSmall) {
   EXPECT_NE(r.out.find("speedup vs WS"), std::string::npos);
 }
 
+TEST(CliStudy, EyexamTableCsvJsonAndBadInput) {
+  const std::string base = "study eyexam --network lenet5 --arch eyeriss --budget-evals 300 --threads 1";
+  auto r = test::run_coda(base);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("Eyexam bounds (MACs/cycle) for lenet5"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("6 bandwidth"), std::string::npos) << r.out;
+  r = test::run_coda(base + " --format csv");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out.rfind("layer,same_as,dataflow,macs,step1_shape_macs_per_cycle", 0), 0u) << r.out;
+  r = test::run_coda(base + " --format json --dataflow ws");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["dataflow"], "ws");
+  EXPECT_EQ(j["total"]["bound_macs_per_cycle"].size(), 6u);
+  r = test::run_coda(base + " --dataflow nosuch");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("nosuch"), std::string::npos) << r.err;
+  r = test::run_coda("study eyexam --network nosuchnet");
+  EXPECT_EQ(r.code, 2);
+}
+
 }  // namespace
 }  // namespace coda

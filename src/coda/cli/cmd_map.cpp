@@ -200,7 +200,7 @@ void register_map(CLI::App& app) {
   auto* cf = cmd->add_option("--constraints", o->constraints, "Constraints YAML (coda's or Timeloop's; docs/formats.md)");
   df->excludes(cf);
   cf->excludes(df);
-  cmd->add_option("--objective", o->objective, "energy | cycles | edp, or a lexicographic pair like cycles,energy");
+  cmd->add_option("--objective", o->objective, "energy | cycles | edp | compute-cycles | roofline-cycles, or a lexicographic pair like cycles,energy");
   cmd->add_option("--strategy", o->strategy, "Search strategy")
       ->check(CLI::IsMember({"exhaustive", "random", "anneal", "default"}));
   cmd->add_option("--threads", o->threads, "Worker threads (default: all cores)")->check(CLI::NonNegativeNumber);

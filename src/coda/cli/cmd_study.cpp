@@ -1,11 +1,16 @@
-// `coda study dataflows | eyeriss | squeezelerator`: the studies of the seed papers (docs/studies.md).
+// `coda study dataflows | eyeriss | squeezelerator | eyexam`: the studies of the seed papers
+// (docs/studies.md).
 #include <fmt/format.h>
 
 #include <iostream>
 
 #include "coda/cli/commands.hpp"
+#include "coda/io/arch_loader.hpp"
+#include "coda/io/network_loader.hpp"
 #include "coda/network/search_adapter.hpp"
+#include "coda/report/eyexam_report.hpp"
 #include "coda/report/table.hpp"
+#include "coda/studies/eyexam.hpp"
 #include "coda/studies/studies.hpp"
 
 namespace coda::cli {
@@ -17,6 +22,9 @@ struct StudyOptions {
   bool vgg = false;
   int64_t side = 32;
   std::vector<std::string> networks;
+  // eyexam
+  std::string network = "alexnet", arch = "eyeriss", dataflow, format = "table";
+  int64_t batch = 0;
 };
 
 std::string f(double v, int p = 3) { return fmt::format("{:.{}f}", v, p); }
@@ -81,6 +89,25 @@ void run_squeezelerator(const StudyOptions& o) {
   }
 }
 
+void run_eyexam(const StudyOptions& o) {
+  const auto spec = io::load_network_spec(o.network);
+  const auto net = workload::build_network(spec, o.batch > 0 ? o.batch : spec.batch);
+  const auto a = io::load_architecture(o.arch);
+  const io::MapperSettings base = o.mapper;
+  auto factory = [base](const std::string& objective) {
+    io::MapperSettings s = base;
+    s.objective = objective;
+    return network::make_layer_mapper(s);
+  };
+  const auto r = studies::eyexam(net, a, o.dataflow, o.mapper.objective, factory);
+  if (o.format == "json")
+    std::cout << report::eyexam_json(r).dump(2) << "\n";
+  else if (o.format == "csv")
+    std::cout << report::eyexam_csv(r);
+  else
+    std::cout << report::eyexam_text(r);
+}
+
 void add_mapper_options(CLI::App* cmd, StudyOptions& o) {
   cmd->add_option("--budget-evals", o.mapper.budget_evals, "Mapper evaluations per layer and dataflow");
   cmd->add_option("--budget-seconds", o.mapper.budget_seconds, "Mapper seconds per layer and dataflow (0 = none)");
@@ -109,6 +136,16 @@ void register_study(CLI::App& app) {
   sq->add_option("--network", o->networks, "Networks (repeatable; default: the paper's six)");
   add_mapper_options(sq, *o);
   sq->callback([o] { run_squeezelerator(*o); });
+  auto* ex = study->add_subcommand(
+      "eyexam", "Eyexam: MACs/cycle bound after each of steps 1-6 (shape, dataflow, PEs, array, capacity, bandwidth)");
+  ex->add_option("--network", o->network, "Zoo network or network file")->capture_default_str();
+  ex->add_option("--arch", o->arch, "Preset or architecture file")->capture_default_str();
+  ex->add_option("--dataflow", o->dataflow, "Dataflow (default: the architecture's native one)");
+  ex->add_option("--batch", o->batch, "Batch size (default: the network's own)")->check(CLI::PositiveNumber);
+  ex->add_option("--objective", o->mapper.objective, "What the modelled mapping minimises")->capture_default_str();
+  ex->add_option("--format", o->format, "Output format")->check(CLI::IsMember({"table", "csv", "json"}))->capture_default_str();
+  add_mapper_options(ex, *o);
+  ex->callback([o] { run_eyexam(*o); });
 }
 
 }  // namespace coda::cli

@@ -23,6 +23,8 @@ const char* metric_name(Metric m) {
     case Metric::Energy: return "energy";
     case Metric::Cycles: return "cycles";
     case Metric::Edp: return "edp";
+    case Metric::ComputeCycles: return "compute-cycles";
+    case Metric::RooflineCycles: return "roofline-cycles";
   }
   return "?";
 }
@@ -32,6 +34,9 @@ double metric_value(Metric m, const model::Result& r) {
     case Metric::Energy: return r.energy_pj;
     case Metric::Cycles: return r.cycles;
     case Metric::Edp: return r.energy_pj * r.cycles;
+    case Metric::ComputeCycles: return double(r.compute_cycles);
+    // The model's total is the steady-state maximum plus the exposed cycles (docs/model.md §5).
+    case Metric::RooflineCycles: return r.cycles - r.exposed_cycles;
   }
   return 0;
 }
@@ -52,8 +57,13 @@ Objective Objective::parse(const std::string& text) {
       o.terms_.push_back(Metric::Cycles);
     else if (t == "edp")
       o.terms_.push_back(Metric::Edp);
+    else if (t == "compute-cycles")
+      o.terms_.push_back(Metric::ComputeCycles);
+    else if (t == "roofline-cycles")
+      o.terms_.push_back(Metric::RooflineCycles);
     else
-      throw InputError(fmt::format("objective '{}': '{}' is not energy, cycles or edp (a pair is written 'cycles,energy')",
+      throw InputError(fmt::format("objective '{}': '{}' is not energy, cycles, edp, compute-cycles or roofline-cycles "
+                                   "(a pair is written 'cycles,energy')",
                                    text, t));
     pos = e + 1;
   }

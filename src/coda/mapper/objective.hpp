@@ -14,7 +14,10 @@
 
 namespace coda::mapper {
 
-enum class Metric { Energy, Cycles, Edp };
+/// ComputeCycles and RooflineCycles are the bounds of the Eyexam steps 5 and 6 (studies/eyexam):
+/// compute steps only (bandwidth ignored), and max(compute, every level's traffic over its
+/// bandwidth) (exposed latency, fill and drain ignored).
+enum class Metric { Energy, Cycles, Edp, ComputeCycles, RooflineCycles };
 
 struct Score {
   std::array<double, 2> v{};
@@ -27,7 +30,8 @@ struct Score {
 class Objective {
  public:
   Objective() = default;
-  /// "energy", "cycles", "edp", or two of them joined by ',' ("cycles,energy"). InputError otherwise.
+  /// "energy", "cycles", "edp", "compute-cycles", "roofline-cycles", or two of them joined by ','
+  /// ("cycles,energy"). InputError otherwise.
   static Objective parse(const std::string& text);
   std::string name() const;
   const std::vector<Metric>& terms() const { return terms_; }
@@ -39,7 +43,7 @@ class Objective {
   std::vector<Metric> terms_{Metric::Energy};
 };
 
-const char* metric_name(Metric m);  ///< "energy", "cycles", "edp"
+const char* metric_name(Metric m);  ///< "energy", "cycles", "edp", "compute-cycles", "roofline-cycles"
 double metric_value(Metric m, const model::Result& r);
 
 /// A total order on mappings used to break ties: hash, then the loops and keeps field by field.
