@@ -37,6 +37,8 @@ BENCHMARK_CAPTURE(BM_Network, resnet50_eyeriss_rs, "eyeriss", "resnet50", "rs", 
 BENCHMARK_CAPTURE(BM_Network, resnet50_eyeriss256_rs, "eyeriss-256-rs", "resnet50", "rs", 1)->Iterations(1)->Unit(benchmark::kSecond);
 BENCHMARK_CAPTURE(BM_Network, resnet50_eyeriss256_ws, "eyeriss-256-ws", "resnet50", "ws", 1)->Iterations(1)->Unit(benchmark::kSecond);
 BENCHMARK_CAPTURE(BM_Network, resnet50_eyeriss256_os_a, "eyeriss-256-os-a", "resnet50", "os_a", 1)->Iterations(1)->Unit(benchmark::kSecond);
+BENCHMARK_CAPTURE(BM_Network, resnet50_eyeriss256_os_b, "eyeriss-256-os-b", "resnet50", "os_b", 1)->Iterations(1)->Unit(benchmark::kSecond);
+BENCHMARK_CAPTURE(BM_Network, resnet50_eyeriss256_os_c, "eyeriss-256-os-c", "resnet50", "os_c", 1)->Iterations(1)->Unit(benchmark::kSecond);
 BENCHMARK_CAPTURE(BM_Network, resnet50_eyeriss256_nlr, "eyeriss-256-nlr", "resnet50", "nlr", 1)->Iterations(1)->Unit(benchmark::kSecond);
 BENCHMARK_CAPTURE(BM_Network, mobilenet_v2_eyeriss, "eyeriss", "mobilenet_v2", "rs", 1)->Iterations(1)->Unit(benchmark::kSecond);
 BENCHMARK_CAPTURE(BM_Network, bert_base_layer_eyeriss256_ws, "eyeriss-256-ws", "bert_base_layer", "ws", 1)->Iterations(1)->Unit(benchmark::kSecond);
