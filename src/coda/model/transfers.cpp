@@ -112,6 +112,46 @@ void for_each_offset(const Nest& n, int64_t b0, const int* loops, int count, F&&
   for (int64_t k = 0; k < l.factor; ++k) for_each_offset(n, b0 + k * l.stride, loops + 1, count - 1, f);
 }
 
+// Merges the contexts of an imperfectly factored dimension that give the same counts. A context
+// whose old and new tiles, at every group offset, lie wholly inside the bound is not clipped, and
+// the union counts of a rank are then invariant under translating both tiles together (docs/
+// model.md §3: U and V depend on the tiles' relative position only). Such contexts are shifted
+// so that their lower base is 0 (an absent side's base is irrelevant and set to 0) and equal ones
+// are merged by adding their multiplicities; clipped contexts at the end of the dimension are kept
+// as they are. An imperfect dimension thus costs a few contexts instead of one per tile.
+void compress_contexts(std::vector<Ctx>& v, int64_t bound, int64_t extent, const std::vector<int64_t>& grp) {
+  if (v.size() < 2) return;
+  int64_t gmax = 0;
+  for (int64_t g : grp) gmax = std::max(gmax, g);
+  // Merged interior contexts go to the front (few: one per relative position); clipped ones follow
+  // unmerged, in their order.
+  size_t interior = 0, out = 0;
+  for (size_t i = 0; i < v.size(); ++i) {
+    Ctx c = v[i];
+    const bool inside = (c.oe || c.ob + gmax + extent <= bound) && (c.ne || c.nb + gmax + extent <= bound);
+    if (!inside) {
+      v[out++] = c;
+      continue;
+    }
+    if (c.oe) c.ob = 0;
+    if (c.ne) c.nb = 0;
+    const int64_t lo = c.oe ? c.nb : c.ne ? c.ob : std::min(c.ob, c.nb);
+    if (!c.oe) c.ob -= lo;
+    if (!c.ne) c.nb -= lo;
+    size_t j = 0;
+    while (j < interior && !(v[j].ob == c.ob && v[j].nb == c.nb && v[j].oe == c.oe && v[j].ne == c.ne)) ++j;
+    if (j < interior) {
+      v[j].mult = checked_add(v[j].mult, c.mult, "context count");
+      continue;
+    }
+    // New interior context: move the first clipped one (if any) to the end to make room.
+    if (interior < out) v[out] = v[interior];
+    v[interior++] = c;
+    ++out;
+  }
+  v.resize(out);
+}
+
 int64_t product_of_factors(const Nest& n, const int* loops, int count) {
   int64_t p = 1;
   for (int k = 0; k < count; ++k) p = checked_mul(p, n.loops[size_t(loops[k])].factor, "loop count");
@@ -607,8 +647,14 @@ int64_t count_transfers(const Ranks& ranks, const Nest& n, int child_level, uint
   for (int d = 0; d < n.num_dims; ++d) all_perfect &= n.perfect[size_t(d)];
   if (all_perfect) return perfect_transfers(n, dl, ranks, extent, above_end, mode, s);
 
+  // Only the dimensions of the tensor's ranks (pseudo ranks included) take part in the counts.
+  std::array<bool, kMaxDims> used{};
+  for (int ri = 0; ri < ranks.count; ++ri)
+    for (int k = 0; k < ranks.r[size_t(ri)].ndims; ++k) used[size_t(ranks.r[size_t(ri)].dims[size_t(k)])] = true;
+
   // Spatial offsets per dimension.
   for (int d = 0; d < n.num_dims; ++d) {
+    if (!used[size_t(d)]) continue;
     auto& ng = s.ng[size_t(d)];
     ng.clear();
     const auto& x = dl[size_t(d)];
@@ -627,6 +673,7 @@ int64_t count_transfers(const Ranks& ranks, const Nest& n, int child_level, uint
   // `step` advances while the temporal loops inside it (above the child level) wrap around.
   auto build_ctx = [&](int step) {
     for (int d = 0; d < n.num_dims; ++d) {
+      if (!used[size_t(d)]) continue;
       auto& out = s.ctx[size_t(d)];
       out.clear();
       const auto& x = dl[size_t(d)];
@@ -679,6 +726,7 @@ int64_t count_transfers(const Ranks& ranks, const Nest& n, int child_level, uint
     }
     // Combine with the non-group spatial offsets (instance identity); Drain swaps old and new.
     for (int d = 0; d < n.num_dims; ++d) {
+      if (!used[size_t(d)]) continue;
       auto& full = s.full[size_t(d)];
       full.clear();
       for (const Ctx& c : s.ctx[size_t(d)]) {
@@ -694,6 +742,7 @@ int64_t count_transfers(const Ranks& ranks, const Nest& n, int child_level, uint
           full.push_back(y);
         }
       }
+      if (!n.perfect[size_t(d)]) compress_contexts(full, n.bound[size_t(d)], extent[size_t(d)], s.grp[size_t(d)]);
     }
   };
 
