@@ -39,7 +39,9 @@ TEST(Studies, EyerissUsesThePublishedZeroFractions) {
 }
 
 TEST(Studies, SqueezeleratorHybridIsNeverSlowerThanEitherDataflow) {
-  auto nets = studies::squeezelerator_study(testing::random_search, {"squeezenet1_1"}, 8);
+ for (bool unlimited : {false, true}) {
+  SCOPED_TRACE(unlimited ? "unlimited DRAM" : "16 GB/s DRAM");
+  auto nets = studies::squeezelerator_study(testing::random_search, {"squeezenet1_1"}, 8, unlimited);
   ASSERT_EQ(nets.size(), 1u);
   const auto& s = nets[0];
   EXPECT_LE(s.hybrid_cycles, s.ws_cycles * (1 + 1e-12));
@@ -51,6 +53,7 @@ TEST(Studies, SqueezeleratorHybridIsNeverSlowerThanEitherDataflow) {
     EXPECT_DOUBLE_EQ(l.best_cycles, std::min(l.ws_cycles, l.os_cycles)) << l.layer;
     EXPECT_EQ(l.best, l.ws_cycles <= l.os_cycles ? "ws" : "os") << l.layer;
   }
+ }
 }
 
 }  // namespace

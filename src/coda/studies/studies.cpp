@@ -153,8 +153,15 @@ std::vector<std::string> squeezelerator_networks() {
 }
 
 std::vector<SqueezeNet> squeezelerator_study(const network::LayerMapper& mapper,
-                                             const std::vector<std::string>& networks, int64_t side) {
-  const auto a = io::load_architecture("squeezelerator", {{"N", std::to_string(side)}});
+                                             const std::vector<std::string>& networks, int64_t side,
+                                             bool unlimited_dram) {
+  auto a = io::load_architecture("squeezelerator", {{"N", std::to_string(side)}});
+  if (unlimited_dram) {
+    // The paper's simulator hides DRAM behind compute; this isolates the dataflows' own effect.
+    auto& dram = a.levels.front();
+    dram.read_bandwidth = dram.write_bandwidth = dram.shared_bandwidth = 0;
+    dram.latency_cycles = 0;
+  }
   const auto lib = model::library_for(a);
   // Zero weights are skipped in OS mode only (the WS array streams every weight through).
   network::LayerMapper per_mode = [&mapper](const workload::Problem& p, const model::Machine& m,

@@ -48,7 +48,8 @@ struct EyerissRow {
 std::vector<EyerissRow> eyeriss_study(const network::LayerMapper& mapper, bool with_vgg);
 
 // --- Squeezelerator (Kwon et al.): WS-only, OS-only and per-layer best on a 32x32 array, batch 1,
-// 40 % zero weights, skipped in OS mode. ---
+// 40 % zero weights, skipped in OS mode; optionally with unlimited DRAM bandwidth and no DRAM
+// latency (as the paper's simulator, which hides DRAM behind compute). ---
 struct SqueezeLayer {
   std::string layer;
   std::string category;
@@ -66,7 +67,7 @@ struct SqueezeNet {
 };
 std::vector<SqueezeNet> squeezelerator_study(const network::LayerMapper& mapper,
                                              const std::vector<std::string>& networks,
-                                             int64_t array_side = 32);
+                                             int64_t array_side = 32, bool unlimited_dram = false);
 /// The networks of the Squeezelerator paper's table.
 std::vector<std::string> squeezelerator_networks();
 
