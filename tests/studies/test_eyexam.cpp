@@ -72,7 +72,8 @@ TEST(Eyexam, StepFourBoundsTheModelOnRandomCases) {
     }
     const auto b = studies::eyexam_shape_bound(p, m, c);
     ASSERT_TRUE(b.feasible);
-    for (int s = 0; s + 1 < 4; ++s) ASSERT_LE(b.cycles[size_t(s)], b.cycles[size_t(s + 1)]) << kind << " step " << s;
+    for (int s = 0; s + 1 < 4; ++s)
+      ASSERT_LE(b.cycles[size_t(s)], b.cycles[size_t(s + 1)]) << kind << " step " << s;
     model::Result r;
     if (k % 2 == 0) {
       const auto map = testing::random_mapping(rng, p, m);
@@ -114,7 +115,8 @@ TEST(Eyexam, StudyOnLeNetNeverRisesAndBoundsTheModel) {
   EXPECT_EQ(r.macs, macs);
   ASSERT_FALSE(r.layers.empty());
   auto check = [&](const auto& x, const std::string& what) {
-    for (int s = 0; s + 1 < studies::kEyexamSteps; ++s) EXPECT_GE(x.bound(s), x.bound(s + 1)) << what << " step " << s;
+    for (int s = 0; s + 1 < studies::kEyexamSteps; ++s)
+      EXPECT_GE(x.bound(s), x.bound(s + 1)) << what << " step " << s;
     EXPECT_LE(x.bound(2), double(r.peak)) << what;
     EXPECT_GE(x.bound(5), x.modelled()) << what;
     EXPECT_GT(x.modelled(), 0) << what;

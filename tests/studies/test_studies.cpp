@@ -39,21 +39,21 @@ TEST(Studies, EyerissUsesThePublishedZeroFractions) {
 }
 
 TEST(Studies, SqueezeleratorHybridIsNeverSlowerThanEitherDataflow) {
- for (bool unlimited : {false, true}) {
-  SCOPED_TRACE(unlimited ? "unlimited DRAM" : "16 GB/s DRAM");
-  auto nets = studies::squeezelerator_study(testing::random_search, {"squeezenet1_1"}, 8, unlimited);
-  ASSERT_EQ(nets.size(), 1u);
-  const auto& s = nets[0];
-  EXPECT_LE(s.hybrid_cycles, s.ws_cycles * (1 + 1e-12));
-  EXPECT_LE(s.hybrid_cycles, s.os_cycles * (1 + 1e-12));
-  double share = 0;
-  for (const auto& [c, v] : s.mac_share) share += v;
-  EXPECT_NEAR(share, 1.0, 1e-9);
-  for (const auto& l : s.layers) {
-    EXPECT_DOUBLE_EQ(l.best_cycles, std::min(l.ws_cycles, l.os_cycles)) << l.layer;
-    EXPECT_EQ(l.best, l.ws_cycles <= l.os_cycles ? "ws" : "os") << l.layer;
+  for (bool unlimited : {false, true}) {
+    SCOPED_TRACE(unlimited ? "unlimited DRAM" : "16 GB/s DRAM");
+    auto nets = studies::squeezelerator_study(testing::random_search, {"squeezenet1_1"}, 8, unlimited);
+    ASSERT_EQ(nets.size(), 1u);
+    const auto& s = nets[0];
+    EXPECT_LE(s.hybrid_cycles, s.ws_cycles * (1 + 1e-12));
+    EXPECT_LE(s.hybrid_cycles, s.os_cycles * (1 + 1e-12));
+    double share = 0;
+    for (const auto& [c, v] : s.mac_share) share += v;
+    EXPECT_NEAR(share, 1.0, 1e-9);
+    for (const auto& l : s.layers) {
+      EXPECT_DOUBLE_EQ(l.best_cycles, std::min(l.ws_cycles, l.os_cycles)) << l.layer;
+      EXPECT_EQ(l.best, l.ws_cycles <= l.os_cycles ? "ws" : "os") << l.layer;
+    }
   }
- }
 }
 
 }  // namespace

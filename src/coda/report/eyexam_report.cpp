@@ -29,8 +29,9 @@ std::string eyexam_text(const studies::EyexamResult& r) {
   t.add_column("model");
   t.add_column("util %");
   for (const auto& l : r.layers) {
-    std::vector<std::string> cells{l.same_as >= 0 ? l.layer + " (=" + r.layers[size_t(l.same_as)].layer + ")" : l.layer,
-                                   human_count(double(l.macs))};
+    std::vector<std::string> cells{
+        l.same_as >= 0 ? l.layer + " (=" + r.layers[size_t(l.same_as)].layer + ")" : l.layer,
+        human_count(double(l.macs))};
     for (auto& c : bound_cells(l, r.peak)) cells.push_back(std::move(c));
     t.add_row(std::move(cells));
   }
@@ -39,7 +40,8 @@ std::string eyexam_text(const studies::EyexamResult& r) {
   for (auto& c : bound_cells(r, r.peak)) total.push_back(std::move(c));
   t.add_row(std::move(total));
   std::string out = fmt::format(
-      "Eyexam bounds (MACs/cycle) for {} (batch {}) on {} under dataflow {}; peak {} MACs/cycle; modelled mapping "
+      "Eyexam bounds (MACs/cycle) for {} (batch {}) on {} under dataflow {}; peak {} MACs/cycle; modelled "
+      "mapping "
       "minimises {}\n"
       "steps: 1 layer shape, 2 dataflow, 3 number of PEs, 4 array dimensions, 5 storage capacity, 6 average "
       "bandwidth\n\n",
@@ -47,7 +49,8 @@ std::string eyexam_text(const studies::EyexamResult& r) {
   out += t.to_text();
   out += "\nstep 4 spatial factors:\n";
   for (const auto& l : r.layers)
-    if (l.same_as < 0) out += fmt::format("  {}: {}\n", l.layer, l.assignment.empty() ? "none" : l.assignment);
+    if (l.same_as < 0)
+      out += fmt::format("  {}: {}\n", l.layer, l.assignment.empty() ? "none" : l.assignment);
   return out;
 }
 
@@ -57,8 +60,8 @@ std::string eyexam_csv(const studies::EyexamResult& r) {
     out += fmt::format(",step{}_{}_macs_per_cycle", s + 1, studies::eyexam_step_names()[size_t(s)]);
   for (int s = 0; s < studies::kEyexamSteps; ++s) out += fmt::format(",step{}_cycles", s + 1);
   out += ",modelled_macs_per_cycle,modelled_cycles,peak_macs_per_cycle,utilization,step4_spatial\n";
-  auto row = [&](const std::string& name, const std::string& same, const std::string& df, int64_t macs, const auto& x,
-                 const std::string& assignment) {
+  auto row = [&](const std::string& name, const std::string& same, const std::string& df, int64_t macs,
+                 const auto& x, const std::string& assignment) {
     out += fmt::format("{},{},{},{}", csv_escape(name), csv_escape(same), df, macs);
     for (int s = 0; s < studies::kEyexamSteps; ++s) out += fmt::format(",{:.6g}", x.bound(s));
     for (int s = 0; s < studies::kEyexamSteps; ++s) out += fmt::format(",{:.0f}", x.cycles[size_t(s)]);
@@ -66,7 +69,8 @@ std::string eyexam_csv(const studies::EyexamResult& r) {
                        r.peak > 0 ? x.modelled() / double(r.peak) : 0.0, csv_escape(assignment));
   };
   for (const auto& l : r.layers)
-    row(l.layer, l.same_as >= 0 ? r.layers[size_t(l.same_as)].layer : "", l.dataflow, l.macs, l, l.assignment);
+    row(l.layer, l.same_as >= 0 ? r.layers[size_t(l.same_as)].layer : "", l.dataflow, l.macs, l,
+        l.assignment);
   row("total", "", r.dataflow, r.macs, r, "");
   return out;
 }

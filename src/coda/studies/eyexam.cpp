@@ -114,8 +114,8 @@ class ArrayBound {
   }
 
  private:
-  void assign(int d, size_t k, int64_t product, std::vector<int64_t>& budget, std::vector<int64_t>& f, int64_t& best,
-              std::vector<int64_t>& best_f) {
+  void assign(int d, size_t k, int64_t product, std::vector<int64_t>& budget, std::vector<int64_t>& f,
+              int64_t& best, std::vector<int64_t>& best_f) {
     if (k == axes_.size()) {
       const int64_t rest = solve(d + 1, budget);
       if (rest == kNoLimit) return;
@@ -148,7 +148,8 @@ class ArrayBound {
 }  // namespace
 
 const std::array<const char*, kEyexamSteps>& eyexam_step_names() {
-  static const std::array<const char*, kEyexamSteps> n{"shape", "dataflow", "PEs", "array", "capacity", "bandwidth"};
+  static const std::array<const char*, kEyexamSteps> n{"shape", "dataflow", "PEs",
+                                                       "array", "capacity", "bandwidth"};
   return n;
 }
 
@@ -157,8 +158,10 @@ EyexamShapeBound eyexam_shape_bound(const workload::Problem& p, const model::Mac
   const int D = p.num_dims();
   std::vector<Axis> axes;
   for (int i = 0; i < m.num_levels; ++i) {
-    if (const int64_t fx = mapping::child_fanout_x(m, i); fx > 1) axes.push_back({i, mapping::Slot::SpatialX, fx});
-    if (const int64_t fy = mapping::child_fanout_y(m, i); fy > 1) axes.push_back({i, mapping::Slot::SpatialY, fy});
+    if (const int64_t fx = mapping::child_fanout_x(m, i); fx > 1)
+      axes.push_back({i, mapping::Slot::SpatialX, fx});
+    if (const int64_t fy = mapping::child_fanout_y(m, i); fy > 1)
+      axes.push_back({i, mapping::Slot::SpatialY, fy});
   }
   EyexamShapeBound out;
   // Step 1: all MACs in one cycle.
@@ -169,7 +172,8 @@ EyexamShapeBound eyexam_shape_bound(const workload::Problem& p, const model::Mac
   int64_t units = 1;
   for (const Axis& ax : axes) units = sat_mul(units, ax.fanout);
   for (int d = 0; d < D; ++d) {
-    for (const Axis& ax : axes) lim2[size_t(d)] = sat_mul(lim2[size_t(d)], rule_limit(c.rule(ax.level, ax.slot, d)));
+    for (const Axis& ax : axes)
+      lim2[size_t(d)] = sat_mul(lim2[size_t(d)], rule_limit(c.rule(ax.level, ax.slot, d)));
     lim2[size_t(d)] = std::min(lim2[size_t(d)], bounds[size_t(d)]);
   }
   int64_t c2 = 1;
@@ -197,9 +201,9 @@ EyexamShapeBound eyexam_shape_bound(const workload::Problem& p, const model::Mac
     for (size_t k = 0; k < axes.size(); ++k) {
       if (per_axis[k].empty()) continue;
       if (!out.assignment.empty()) out.assignment += ";";
-      out.assignment += fmt::format("{}{} {}:{}", out.assignment.empty() ? "" : " ",
-                                    m.levels[size_t(axes[k].level)].name,
-                                    axes[k].slot == mapping::Slot::SpatialX ? "X" : "Y", per_axis[k]);
+      out.assignment +=
+          fmt::format("{}{} {}:{}", out.assignment.empty() ? "" : " ", m.levels[size_t(axes[k].level)].name,
+                      axes[k].slot == mapping::Slot::SpatialX ? "X" : "Y", per_axis[k]);
     }
   }
   return out;
@@ -240,8 +244,9 @@ EyexamResult eyexam(const workload::Network& net, const arch::Architecture& a, c
       const EyexamShapeBound sb = eyexam_shape_bound(p, m, c);
       const network::MapOutcome mo = modelled(p, m, out.dataflow);
       if (!mo.found)
-        throw InputError(fmt::format("eyexam: network '{}', layer '{}': no valid mapping on '{}' under dataflow '{}': {}",
-                                     out.network, row.layer, a.name, out.dataflow, mo.why));
+        throw InputError(
+            fmt::format("eyexam: network '{}', layer '{}': no valid mapping on '{}' under dataflow '{}': {}",
+                        out.network, row.layer, a.name, out.dataflow, mo.why));
       const network::MapOutcome m5 = compute(p, m, out.dataflow);
       const network::MapOutcome m6 = roofline(p, m, out.dataflow);
       // Every mapping found is in the mapspace, so the best of them bounds steps 5 and 6.
@@ -258,8 +263,9 @@ EyexamResult eyexam(const workload::Network& net, const arch::Architecture& a, c
       row.assignment = sb.assignment;
       // Steps 1-4 are exact relaxations: a mapping faster than them is a bug in the model or here.
       if (!sb.feasible || row.cycles[3] > c5)
-        throw std::logic_error(fmt::format("eyexam: layer '{}': step 4 allows {} cycles but a mapping computes in {}",
-                                           row.layer, row.cycles[3], c5));
+        throw std::logic_error(
+            fmt::format("eyexam: layer '{}': step 4 allows {} cycles but a mapping computes in {}", row.layer,
+                        row.cycles[3], c5));
       seen.emplace(key, int(out.layers.size()));
     }
     out.macs += row.macs;

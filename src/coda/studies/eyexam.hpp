@@ -66,7 +66,7 @@ struct EyexamLayer {
 struct EyexamResult {
   std::string network, arch, dataflow, objective;
   int64_t batch = 1;
-  int64_t peak = 0;  ///< MAC units of the machine (the roofline's peak MACs/cycle)
+  int64_t peak = 0;                 ///< MAC units of the machine (the roofline's peak MACs/cycle)
   std::vector<EyexamLayer> layers;  ///< MAC layers only
   int64_t macs = 0;
   std::array<double, kEyexamSteps> cycles{};  ///< sums over the layers
