@@ -50,6 +50,7 @@ TEST(ArchYaml, EveryKeyIsRead) {
 description: every key
 reference: nobody, 2024
 dataflow: ws/os
+dataflow_switch: {cycles: 500, energy_pj: 2e4}
 clock_hz: 123456789
 technology: {model: eyeriss65}
 tensors: [Weights, Inputs, Outputs, Bias]
@@ -96,6 +97,9 @@ sparsity:
   EXPECT_EQ(a.description, "every key");
   EXPECT_EQ(a.reference, "nobody, 2024");
   EXPECT_EQ(a.dataflow, "ws/os");
+  EXPECT_DOUBLE_EQ(a.dataflow_switch_cycles, 500);
+  EXPECT_DOUBLE_EQ(a.dataflow_switch_energy_pj, 2e4);
+  EXPECT_EQ(io::parse_arch_yaml(io::write_arch_yaml(a), "again.yaml"), a);
   EXPECT_DOUBLE_EQ(a.clock_hz, 123456789);
   EXPECT_EQ(a.tech.model, "eyeriss65");
   EXPECT_EQ(a.tech.node_nm, 65);  // the model's own node by default
@@ -225,6 +229,10 @@ TEST(ArchYaml, BadInputNamesFileLineAndKey) {
   const Case cases[] = {
       {"name: x\nclock_mhz: 1\nlevels: [\n", "a.yaml:4:1: malformed YAML"},
       {"name: x\nclock_mhz: 1\nlevel: []\n", "a.yaml:3: architecture: unknown key 'level'"},
+      {"name: x\ndataflow_switch: {cycles: -1}\nclock_mhz: 1\nlevels: [{name: D, class: dram}]\ncompute: {}\n",
+       "a.yaml:2: dataflow_switch, key 'cycles': expected a number of cycles >= 0"},
+      {"name: x\ndataflow_switch: {time: 1}\nclock_mhz: 1\nlevels: [{name: D, class: dram}]\ncompute: {}\n",
+       "unknown key 'time'"},
       {"name: x\nlevels: [{name: D, class: dram}]\ncompute: {}\n", "key 'clock_mhz': missing required key"},
       {"name: x\nclock_mhz: 1\ncompute: {}\n", "key 'levels': missing required key"},
       {"name: x\nclock_mhz: 1\nlevels: []\ncompute: {}\n", "expected a non-empty list of storage levels"},

@@ -67,6 +67,72 @@ TEST(Network, IdenticalLayersAreMappedOnceAndPerLayerBestDataflowIsKept) {
   EXPECT_EQ(calls, 2 * (mapped - reused));
 }
 
+// A dataflow switching cost (arch `dataflow_switch`) makes the per-layer choice a sequence
+// problem: with a fake mapper whose best dataflow alternates layer by layer, free switching follows
+// the alternation, and a switch dearer than the alternation saves keeps one dataflow throughout.
+TEST(Network, DataflowSwitchingCostIsMinimisedOverTheSequence) {
+  auto a = io::load_architecture("eyeriss-256");
+  auto net = workload::build_network(io::load_network_spec("alexnet"), 1);
+  auto alternating = [](const workload::Problem& p, const model::Machine& m, const std::string& df) {
+    auto o = random_search(p, m, df);
+    o.result.energy_pj = 1000;
+    o.result.cycles = 100;
+    // Layers whose name ends in an odd digit (conv1, conv3, conv5, fc7) prefer "a", the others "b".
+    const bool odd = p.name.back() % 2 == 1;
+    if ((df == "a") != odd) o.result.energy_pj += 10;
+    return o;
+  };
+  network::Options opt;
+  opt.dataflows = {"a", "b"};
+  opt.keep_on_chip = false;  // the fake energies are too small to subtract on-chip savings from
+  auto free_run = network::evaluate(net, a, model::library_for(a), opt, alternating);
+  std::string seq;
+  double free_energy = 0;
+  for (const auto& l : free_run.layers)
+    if (l.mapped) {
+      seq += l.dataflow;
+      free_energy += l.energy_pj;
+      EXPECT_DOUBLE_EQ(l.energy_pj, 1000) << l.name;  // each layer's best
+    }
+  EXPECT_NE(seq.find("ab"), std::string::npos) << seq;  // the best alternates somewhere
+  EXPECT_NE(seq.find("ba"), std::string::npos) << seq;
+
+  a.dataflow_switch_energy_pj = 25;  // dearer than the 10 pJ a layer saves by switching
+  auto costly = network::evaluate(net, a, model::library_for(a), opt, alternating);
+  std::string seq2;
+  double energy = 0;
+  for (const auto& l : costly.layers)
+    if (l.mapped) {
+      seq2 += l.dataflow;
+      energy += l.energy_pj;
+    }
+  EXPECT_EQ(seq2.find_first_not_of(seq2[0]), std::string::npos) << seq2;  // one dataflow throughout
+  // Optimal: no constant sequence nor any other costs less (brute force over all 2^8 sequences).
+  const size_t n = seq2.size();
+  double best = 1e300;
+  std::vector<bool> odd;
+  for (const auto& l : costly.layers)
+    if (l.mapped) odd.push_back(l.name.back() % 2 == 1);
+  for (unsigned mask = 0; mask < (1u << n); ++mask) {
+    double e = 0;
+    for (size_t j = 0; j < n; ++j) {
+      const bool is_a = (mask >> j) & 1u;
+      e += 1000 + (is_a != odd[j] ? 10 : 0);
+      if (j > 0 && is_a != bool((mask >> (j - 1)) & 1u)) e += 25;
+    }
+    best = std::min(best, e);
+  }
+  EXPECT_DOUBLE_EQ(energy, best);
+  EXPECT_DOUBLE_EQ(costly.energy_pj - free_run.energy_pj, energy - free_energy);
+
+  a.dataflow_switch_energy_pj = 4;  // cheaper than the 10 pJ saved: switching pays
+  auto cheap = network::evaluate(net, a, model::library_for(a), opt, alternating);
+  int switches = 0;
+  for (const auto& l : cheap.layers)
+    if (l.mapped && l.note.rfind("dataflow switch", 0) == 0) ++switches;
+  EXPECT_GT(switches, 0);
+}
+
 TEST(Network, UnmappableLayerNamesTheLayerAndTheReasons) {
   auto a = io::load_architecture("eyeriss");
   auto net = workload::build_network(io::load_network_spec("lenet5"), 1);

@@ -168,6 +168,10 @@ struct Architecture {
   std::string description;  ///< one line
   std::string reference;    ///< the publication(s) the numbers come from
   std::string dataflow;     ///< native dataflow(s), e.g. "rs" or "ws/os"; "" = unspecified
+  /// Cost of changing dataflow between two consecutive MAC layers (reconfiguring the array when a
+  /// network evaluation picks a dataflow per layer); 0 = free, as the Squeezelerator assumes.
+  double dataflow_switch_cycles = 0;
+  double dataflow_switch_energy_pj = 0;
   double clock_hz = 1e9;
   Technology tech;
   /// Tensor names the description may refer to (keeps, partitions, networks, compression).

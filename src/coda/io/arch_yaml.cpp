@@ -431,14 +431,22 @@ Architecture parse_arch_yaml(const std::string& text, const std::string& file, c
   substitute_tree(root, params, file, "", visited);
 
   MapReader m(root, file, "architecture");
-  m.check_keys({"name", "description", "reference", "dataflow", "clock_mhz", "clock_hz", "technology", "parameters",
-                "tensors", "levels", "compute", "sparsity"});
+  m.check_keys({"name", "description", "reference", "dataflow", "dataflow_switch", "clock_mhz", "clock_hz",
+                "technology", "parameters", "tensors", "levels", "compute", "sparsity"});
   Architecture a;
   a.origin.where = file;
   a.name = get_text(m, "name");
   a.description = get_text(m, "description", "");
   a.reference = get_text(m, "reference", "");
   a.dataflow = get_text(m, "dataflow", "");
+  if (m.has("dataflow_switch")) {
+    MapReader sw(m.node("dataflow_switch"), file, "dataflow_switch");
+    sw.check_keys({"cycles", "energy_pj"});
+    a.dataflow_switch_cycles = sw.get_double("cycles", 0);
+    a.dataflow_switch_energy_pj = sw.get_double("energy_pj", 0);
+    if (!(a.dataflow_switch_cycles >= 0)) sw.fail("cycles", "expected a number of cycles >= 0");
+    if (!(a.dataflow_switch_energy_pj >= 0)) sw.fail("energy_pj", "expected an energy in pJ >= 0");
+  }
   if (m.has("clock_mhz") && m.has("clock_hz")) m.fail("clock_hz", "give either 'clock_mhz' or 'clock_hz', not both");
   if (m.has("clock_mhz")) a.clock_hz = m.get_double("clock_mhz") * 1e6;
   else if (m.has("clock_hz")) a.clock_hz = m.get_double("clock_hz");
@@ -560,6 +568,12 @@ std::string write_arch_yaml(const Architecture& a) {
   if (!a.description.empty()) e << YAML::Key << "description" << YAML::Value << a.description;
   if (!a.reference.empty()) e << YAML::Key << "reference" << YAML::Value << a.reference;
   if (!a.dataflow.empty()) e << YAML::Key << "dataflow" << YAML::Value << a.dataflow;
+  if (a.dataflow_switch_cycles > 0 || a.dataflow_switch_energy_pj > 0) {
+    e << YAML::Key << "dataflow_switch" << YAML::Value << YAML::Flow << YAML::BeginMap;
+    e << YAML::Key << "cycles" << YAML::Value << num(a.dataflow_switch_cycles);
+    e << YAML::Key << "energy_pj" << YAML::Value << num(a.dataflow_switch_energy_pj);
+    e << YAML::EndMap;
+  }
   // MHz reads better; fall back to Hz when the MHz value would not read back exactly.
   const double mhz = a.clock_hz / 1e6;
   if (mhz * 1e6 == a.clock_hz) e << YAML::Key << "clock_mhz" << YAML::Value << num(mhz);

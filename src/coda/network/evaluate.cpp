@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <limits>
 #include <map>
 
 #include "coda/common/error.hpp"
@@ -121,6 +122,105 @@ void keep_outputs_on_chip(const workload::Network& net, const arch::Architecture
   }
 }
 
+// Fills a mapped layer's figures from the chosen dataflow's evaluation.
+void apply_choice(const workload::Problem& p, const std::string& dataflow, const MapOutcome& mo,
+                  LayerResult& lr) {
+  lr.dataflow = dataflow;
+  lr.mapping = mo.mapping;
+  lr.result = mo.result;
+  lr.energy_pj = lr.result.energy_pj;
+  lr.cycles = lr.result.cycles;
+  const auto& res = lr.result;
+  lr.e_compute = res.mac_energy_pj + res.compute_leak_pj;
+  lr.e_inputs = lr.e_outputs = lr.e_weights = 0;
+  for (int i = 0; i < res.counts.num_levels; ++i) {
+    lr.e_compute += res.leak_pj[size_t(i)];
+    for (int t = 0; t < p.num_tensors(); ++t) {
+      const double e = res.energy[size_t(i)][size_t(t)].total();
+      const auto& ten = p.tensors[size_t(t)];
+      (ten.is_output ? lr.e_outputs : ten.is_parameter ? lr.e_weights : lr.e_inputs) += e;
+    }
+  }
+  lr.nonzero_macs = lr.result.nonzero_macs;
+  lr.dram_words = lr.result.dram_accesses_per_mac * double(lr.macs);
+}
+
+// Chooses a dataflow per mapped layer. Without a switching cost each layer takes its best; with one
+// (arch `dataflow_switch`), the sequence minimising the sum over layers of the objective of (energy,
+// cycles) plus the switch paid by a layer whose dataflow differs from the previous mapped layer's,
+// by dynamic programming over the layers in network order (Viterbi; exact for that sum).
+void choose_dataflows(const workload::Network& net, const arch::Architecture& a, Objective obj,
+                      const std::vector<std::string>& dataflows,
+                      const std::vector<std::vector<MapOutcome>>& outcome_of,
+                      const std::vector<int>& problem_of, const std::vector<int>& mapped,
+                      NetworkResult& out) {
+  const size_t K = dataflows.size(), n = mapped.size();
+  if (n == 0) return;
+  const double sw_c = a.dataflow_switch_cycles, sw_e = a.dataflow_switch_energy_pj;
+  const bool switching = K > 1 && (sw_c > 0 || sw_e > 0);
+  constexpr double kInf = std::numeric_limits<double>::infinity();
+  auto value = [&](const MapOutcome& mo, bool sw) {
+    return objective_value(obj, mo.result.energy_pj + (sw ? sw_e : 0), mo.result.cycles + (sw ? sw_c : 0));
+  };
+  auto outcomes = [&](size_t j) -> const std::vector<MapOutcome>& {
+    return outcome_of[size_t(problem_of[size_t(mapped[j])])];
+  };
+  std::vector<size_t> choice(n);
+  if (!switching) {  // every layer independently: its best (the first of equals)
+    for (size_t j = 0; j < n; ++j) {
+      const auto& oc = outcomes(j);
+      double best = kInf;
+      for (size_t k = 0; k < K; ++k)
+        if (oc[k].found && value(oc[k], false) < best) {
+          best = value(oc[k], false);
+          choice[j] = k;
+        }
+    }
+  } else {
+    // cost[j][k]: least total up to mapped layer j ending in dataflow k; from[j][k]: the previous k.
+    std::vector<std::vector<double>> cost(n, std::vector<double>(K, kInf));
+    std::vector<std::vector<int>> from(n, std::vector<int>(K, -1));
+    for (size_t j = 0; j < n; ++j) {
+      const auto& oc = outcomes(j);
+      for (size_t k = 0; k < K; ++k) {
+        if (!oc[k].found) continue;
+        if (j == 0) {
+          cost[j][k] = value(oc[k], false);
+          continue;
+        }
+        for (size_t q = 0; q < K; ++q) {
+          if (cost[j - 1][q] == kInf) continue;
+          const bool sw = q != k;
+          const double c = cost[j - 1][q] + value(oc[k], sw);
+          if (c < cost[j][k]) {
+            cost[j][k] = c;
+            from[j][k] = int(q);
+          }
+        }
+      }
+    }
+    size_t k = 0;
+    for (size_t q = 1; q < K; ++q)
+      if (cost[n - 1][q] < cost[n - 1][k]) k = q;
+    for (size_t j = n; j-- > 0;) {
+      choice[j] = k;
+      if (j > 0) k = size_t(from[j][k]);
+    }
+  }
+  for (size_t j = 0; j < n; ++j) {
+    LayerResult& lr = out.layers[size_t(mapped[j])];
+    const auto& p = *net.layers[size_t(mapped[j])].problem;
+    apply_choice(p, dataflows[choice[j]], outcomes(j)[choice[j]], lr);
+    if (switching && j > 0 && choice[j] != choice[j - 1]) {
+      lr.energy_pj += sw_e;
+      lr.cycles += sw_c;
+      lr.e_compute += sw_e;
+      lr.note =
+          fmt::format("dataflow switch from {} ({} cycles, {} pJ)", dataflows[choice[j - 1]], sw_c, sw_e);
+    }
+  }
+}
+
 }  // namespace
 
 NetworkResult evaluate(const workload::Network& net, const arch::Architecture& a, const tech::Library& lib,
@@ -134,9 +234,17 @@ NetworkResult evaluate(const workload::Network& net, const arch::Architecture& a
   std::vector<std::string> dataflows = opt.dataflows;
   if (dataflows.empty()) dataflows.push_back(a.dataflow.empty() ? "any" : a.dataflow);
   std::map<std::string, int> seen;  // problem key -> first layer index in out.layers
+  // Per layer: every dataflow's outcome (the first layer of each Problem) and the layer whose
+  // outcomes it uses (itself, or the earlier identical one; -1 if not mapped); the indices of the
+  // mapped layers in network order.
+  std::vector<std::vector<MapOutcome>> outcome_of;
+  std::vector<int> problem_of;
+  std::vector<int> mapped_layers;
   bool first_conv = true;
   for (size_t li = 0; li < net.layers.size(); ++li) {
     const auto& layer = net.layers[li];
+    problem_of.push_back(-1);
+    outcome_of.emplace_back();
     LayerResult lr;
     lr.name = layer.spec.name;
     lr.category = workload::categorize(layer, first_conv && layer.spec.type == workload::LayerType::Conv);
@@ -159,56 +267,35 @@ NetworkResult evaluate(const workload::Network& net, const arch::Architecture& a
       const std::string key = problem_key(p);
       auto it = seen.find(key);
       if (it != seen.end()) {
-        const auto& prev = out.layers[size_t(it->second)];
         lr.same_as = it->second;
-        lr.dataflow = prev.dataflow;
-        lr.candidates = prev.candidates;
-        lr.mapping = prev.mapping;
-        lr.result = prev.result;
+        lr.candidates = out.layers[size_t(it->second)].candidates;
+        problem_of.back() = it->second;
       } else {
         const auto m = model::bind(a, lib, p);
-        double best = 0;
+        std::vector<MapOutcome> outcomes;
         std::string reasons;
+        bool any = false;
         for (const auto& df : dataflows) {
           MapOutcome mo = mapper(p, m, df);
-          Candidate c{df, mo.found, mo.found ? mo.result.energy_pj : 0, mo.found ? mo.result.cycles : 0,
-                      mo.why};
-          lr.candidates.push_back(c);
-          if (!mo.found) {
-            reasons += fmt::format("\n  {}: {}", df, mo.why);
-            continue;
-          }
-          double v = objective_value(opt.objective, mo.result.energy_pj, mo.result.cycles);
-          if (lr.dataflow.empty() || v < best) {
-            best = v;
-            lr.dataflow = df;
-            lr.mapping = mo.mapping;
-            lr.result = mo.result;
-          }
+          lr.candidates.push_back(Candidate{df, mo.found, mo.found ? mo.result.energy_pj : 0,
+                                            mo.found ? mo.result.cycles : 0, mo.why});
+          if (!mo.found) reasons += fmt::format("\n  {}: {}", df, mo.why);
+          any |= mo.found;
+          outcomes.push_back(std::move(mo));
         }
-        if (lr.dataflow.empty())
+        if (!any)
           throw InputError(
               fmt::format("network '{}', layer '{}': no valid mapping on '{}' under any dataflow:{}",
                           net.spec.name, lr.name, a.name, reasons));
         seen.emplace(key, int(out.layers.size()));
+        problem_of.back() = int(out.layers.size());
+        outcome_of.back() = std::move(outcomes);
       }
-      lr.energy_pj = lr.result.energy_pj;
-      lr.cycles = lr.result.cycles;
-      const auto& res = lr.result;
-      lr.e_compute = res.mac_energy_pj + res.compute_leak_pj;
-      for (int i = 0; i < res.counts.num_levels; ++i) {
-        lr.e_compute += res.leak_pj[size_t(i)];
-        for (int t = 0; t < p.num_tensors(); ++t) {
-          const double e = res.energy[size_t(i)][size_t(t)].total();
-          const auto& ten = p.tensors[size_t(t)];
-          (ten.is_output ? lr.e_outputs : ten.is_parameter ? lr.e_weights : lr.e_inputs) += e;
-        }
-      }
-      lr.nonzero_macs = lr.result.nonzero_macs;
-      lr.dram_words = lr.result.dram_accesses_per_mac * double(lr.macs);
+      mapped_layers.push_back(int(out.layers.size()));
     }
     out.layers.push_back(std::move(lr));
   }
+  choose_dataflows(net, a, opt.objective, dataflows, outcome_of, problem_of, mapped_layers, out);
   if (opt.keep_on_chip) keep_outputs_on_chip(net, a, lib, out);
   for (const auto& lr : out.layers) {
     out.macs += lr.macs;

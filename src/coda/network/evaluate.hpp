@@ -1,8 +1,9 @@
 #pragma once
 // Whole-network evaluation (design.md §6, issue 6): every MAC layer is mapped (identical Problems
 // once) under each candidate dataflow and the best is kept per layer (the Squeezelerator's per-layer
-// WS/OS choice, with no switching cost); layers without MACs (pooling, element-wise, softmax) are
-// costed by their data movement; energy, cycles and DRAM traffic are summed. The search itself is
+// WS/OS choice; if the architecture declares a dataflow switching cost, the best sequence); layers
+// without MACs (pooling, element-wise, softmax) are costed by their data movement; energy, cycles
+// and DRAM traffic are summed. The search itself is
 // injected (LayerMapper), so this file knows nothing of how mappings are found.
 #include <functional>
 #include <string>
@@ -55,7 +56,7 @@ struct LayerResult {
   /// Energy by data type (the Eyeriss energy-estimation tool's split): storage and network energy
   /// of the input fmaps, output fmaps and weights, and computation (MACs and leakage).
   double e_inputs = 0, e_outputs = 0, e_weights = 0, e_compute = 0;
-  std::string note;  ///< how a non-MAC layer was costed
+  std::string note;  ///< how a non-MAC layer was costed, or the dataflow switch a MAC layer paid
   /// Energy and DRAM accesses saved because this layer's output stayed on chip for its consumer
   /// (already subtracted from energy_pj / dram_words of this layer and of the consumer).
   double kept_on_chip_words = 0;
