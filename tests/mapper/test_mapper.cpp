@@ -74,6 +74,15 @@ TEST(Objective, ParsesAndCompares) {
   EXPECT_TRUE(e.score(a) < e.score(b));
   auto edp = Objective::parse("edp");
   EXPECT_TRUE(edp.score(b) < edp.score(a));  // 48 < 50
+  // The Eyexam metrics: compute steps only, and the steady state without exposed latency.
+  a.compute_cycles = 3;
+  a.exposed_cycles = 1;  // steady 4
+  b.compute_cycles = 4;
+  b.exposed_cycles = 1;  // steady 3
+  EXPECT_TRUE(Objective::parse("compute-cycles").score(a) < Objective::parse("compute-cycles").score(b));
+  EXPECT_TRUE(Objective::parse("roofline-cycles").score(b) < Objective::parse("roofline-cycles").score(a));
+  EXPECT_DOUBLE_EQ(Objective::parse("roofline-cycles").score(a).v[0], 4);
+  EXPECT_EQ(Objective::parse("compute-cycles,energy").name(), "compute-cycles,energy");
 }
 
 TEST(Mapper, ExhaustiveFindsTheBruteForceOptimum) {
