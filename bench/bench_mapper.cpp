@@ -74,7 +74,7 @@ void BM_Rate(benchmark::State& state, const char* arch, const char* layer, int b
   mapper::Options o;
   o.strategy = mapper::Strategy::Random;
   o.threads = int(state.range(0));
-  o.budget_evals = 4000;
+  o.budget_evals = 40000;  // large enough that thread start-up and set-up are negligible
   mapper::Outcome out;
   double evals = 0, secs = 0;
   for (auto _ : state) {

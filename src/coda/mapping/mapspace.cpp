@@ -117,6 +117,19 @@ Mapspace::Mapspace(const workload::Problem& p, const model::Machine& m, Constrai
       return n;
     };
     fill(0, p.bounds[size_t(d)]);
+    // Link each state to its successors so that a draw follows pointers instead of hashing the
+    // remainder at every slot (references into an unordered_map stay valid: nothing is added later).
+    auto& ds = dims_[size_t(d)];
+    if (!ds.states.empty()) {
+      auto it = ds.states[0].find(p.bounds[size_t(d)]);
+      if (it != ds.states[0].end() && it->second.count > 0) ds.root = &it->second;
+    }
+    for (size_t j = 0; j < ds.states.size(); ++j)
+      for (auto& [rem, st] : ds.states[j]) {
+        st.to.assign(st.f.size(), nullptr);
+        if (j + 1 < ds.states.size())
+          for (size_t k = 0; k < st.f.size(); ++k) st.to[k] = &ds.states[j + 1].at(st.next[k]);
+      }
   }
   total_units_ = m.compute.fanout_x * m.compute.fanout_y;
   for (int i = 1; i < L_; ++i) total_units_ *= m.levels[size_t(i)].fanout_x * m.levels[size_t(i)].fanout_y;
@@ -158,13 +171,11 @@ const Mapspace::State& Mapspace::state(int d, int j, int64_t rem) const {
   return it == ds.states[size_t(j)].end() ? empty : it->second;
 }
 
-int64_t Mapspace::draw(Rng& rng, const State& s, int64_t* next) const {
+size_t Mapspace::draw(Rng& rng, const State& s) const {
   // A factor with probability proportional to the ways of completing the split after it.
   const double x = rng.uniform() * s.count;
-  size_t k = size_t(std::upper_bound(s.cum.begin(), s.cum.end(), x) - s.cum.begin());
-  if (k >= s.f.size()) k = s.f.size() - 1;
-  *next = s.next[k];
-  return s.f[k];
+  const size_t k = size_t(std::upper_bound(s.cum.begin(), s.cum.end(), x) - s.cum.begin());
+  return std::min(k, s.f.size() - 1);
 }
 
 Mapping Mapspace::to_mapping(const Point& pt) const {
@@ -658,15 +669,14 @@ bool Mapspace::for_each_tiling(const std::function<bool(const Point&)>& visit, R
 
 bool Mapspace::sample_dim(Rng& rng, int d, Point& pt) const {
   const auto& ds = dims_[size_t(d)];
-  int64_t rem = p_.bounds[size_t(d)];
-  if (count_from(d, 0, rem) <= 0) return false;
+  if (!dead_.empty()) return false;
+  const State* st = ds.root;
   for (int j = 0; j < int(ds.slots.size()); ++j) {
-    const State& st = state(d, j, rem);
-    if (st.f.empty()) return false;
+    if (st == nullptr || st->f.empty()) return false;
     const SlotInfo& s = slots_[size_t(ds.slots[size_t(j)])];
-    int64_t next = 1;
-    pt.f[size_t(s.level)][size_t(s.kind)][size_t(d)] = draw(rng, st, &next);
-    rem = next;
+    const size_t k = draw(rng, *st);
+    pt.f[size_t(s.level)][size_t(s.kind)][size_t(d)] = st->f[k];
+    st = st->to[k];
   }
   return true;
 }
@@ -721,9 +731,9 @@ bool Mapspace::sample_constructive(Rng& rng, Point& out, int tries) const {
           // Position j is reached with the remaining r[d] (the slots inside it are fixed).
           const State& st = state(d, j, r[size_t(d)]);
           if (st.f.empty()) return false;
-          int64_t next = 1;
-          pt.f[size_t(l)][size_t(s.kind)][size_t(d)] = draw(rng, st, &next);
-          r[size_t(d)] = next;
+          const size_t k = draw(rng, st);
+          pt.f[size_t(l)][size_t(s.kind)][size_t(d)] = st.f[k];
+          r[size_t(d)] = st.next[k];
         }
       }
       const uint32_t fr = free_keeps(l);

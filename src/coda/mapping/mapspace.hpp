@@ -152,13 +152,16 @@ class Mapspace {
     std::vector<int64_t> f;         // legal factors, ascending
     std::vector<int64_t> next;      // remaining after each factor
     std::vector<double> cum;        // cumulative ways (for drawing a factor)
+    std::vector<const State*> to;   // the next slot's state after each factor (null at the last slot)
   };
   struct DimSpace {
     std::vector<int> slots;  // indices into slots_, innermost first; the last is level 0 temporal
     std::vector<std::unordered_map<int64_t, State>> states;  // per slot position: remaining -> state
+    const State* root = nullptr;  // states[0] at the whole bound (null if the dimension has no split)
   };
   const State& state(int d, int j, int64_t rem) const;
-  int64_t draw(Rng& rng, const State& s, int64_t* next) const;
+  /// Index of a factor of `s` drawn with probability proportional to its completions.
+  size_t draw(Rng& rng, const State& s) const;
   struct OrderClasses {
     std::vector<std::vector<int8_t>> reps;  // canonical orders, lexicographic
     std::unordered_map<std::string, int> by_signature;
