@@ -168,7 +168,9 @@ struct Run {
 
   // Evaluates one point into a batch result.
   void evaluate(const mapping::Point& pt, BatchResult& out, model::Result& res) const {
-    const mapping::Mapping m = space.to_mapping(pt);
+    // One mapping per thread, rebuilt in place: no allocation per evaluation once warm.
+    thread_local mapping::Mapping m;
+    space.to_mapping(pt, m);
     model::evaluate(space.problem(), space.machine(), m, res);
     ++out.evals;
     live_evals.fetch_add(1, std::memory_order_relaxed);

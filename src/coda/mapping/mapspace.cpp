@@ -180,9 +180,16 @@ size_t Mapspace::draw(Rng& rng, const State& s) const {
 
 Mapping Mapspace::to_mapping(const Point& pt) const {
   Mapping map;
+  to_mapping(pt, map);
+  return map;
+}
+
+void Mapspace::to_mapping(const Point& pt, Mapping& map) const {
   map.levels.resize(size_t(L_));
   for (int l = 0; l < L_; ++l) {
     auto& lv = map.levels[size_t(l)];
+    lv.temporal.clear();  // keeps the capacity: a reused Mapping allocates nothing
+    lv.spatial.clear();
     std::array<bool, model::kMaxDims> placed{};
     for (int k = 0; k < pt.order_len[size_t(l)]; ++k) {
       const int d = pt.order[size_t(l)][size_t(k)];
@@ -199,7 +206,6 @@ Mapping Mapspace::to_mapping(const Point& pt) const {
           lv.spatial.push_back({d, pt.f[size_t(l)][size_t(s)][size_t(d)], s == 1 ? Axis::X : Axis::Y});
     lv.keep = pt.keep[size_t(l)];
   }
-  return map;
 }
 
 Point Mapspace::point_of(const Mapping& map) const {

@@ -73,6 +73,8 @@ class Mapspace {
 
   /// The mapping a point stands for.
   Mapping to_mapping(const Point& pt) const;
+  /// The same into an existing mapping, reusing its storage (the mapper's hot path).
+  void to_mapping(const Point& pt, Mapping& out) const;
   /// The point of a mapping (the inverse of to_mapping for mappings with at most one loop per
   /// dimension and slot; repeated loops are multiplied together).
   Point point_of(const Mapping& m) const;
