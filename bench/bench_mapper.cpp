@@ -90,10 +90,20 @@ void BM_Rate(benchmark::State& state, const char* arch, const char* layer, int b
   X(ARCH, DF, conv1)             \
   X(ARCH, DF, conv2) X(ARCH, DF, conv3) X(ARCH, DF, conv4) X(ARCH, DF, conv5)
 
-#define SIZE(ARCH, DF, L) \
-  BENCHMARK_CAPTURE(BM_Size, ARCH##_##DF##_##L, #ARCH == std::string("eyeriss256") ? "eyeriss-256" : "eyeriss", "alexnet:" #L, #ARCH == std::string("eyeriss256") ? 1 : 4, #DF)->Iterations(1)->Unit(benchmark::kMillisecond);
-#define EXH(ARCH, DF, L) \
-  BENCHMARK_CAPTURE(BM_Exhaustive, ARCH##_##DF##_##L, #ARCH == std::string("eyeriss256") ? "eyeriss-256" : "eyeriss", "alexnet:" #L, #ARCH == std::string("eyeriss256") ? 1 : 4, #DF)->Arg(2)->Iterations(1)->Unit(benchmark::kSecond)->UseRealTime();
+#define SIZE(ARCH, DF, L)                                                                          \
+  BENCHMARK_CAPTURE(BM_Size, ARCH##_##DF##_##L,                                                    \
+                    #ARCH == std::string("eyeriss256") ? "eyeriss-256" : "eyeriss", "alexnet:" #L, \
+                    #ARCH == std::string("eyeriss256") ? 1 : 4, #DF)                               \
+      ->Iterations(1)                                                                              \
+      ->Unit(benchmark::kMillisecond);
+#define EXH(ARCH, DF, L)                                                                           \
+  BENCHMARK_CAPTURE(BM_Exhaustive, ARCH##_##DF##_##L,                                              \
+                    #ARCH == std::string("eyeriss256") ? "eyeriss-256" : "eyeriss", "alexnet:" #L, \
+                    #ARCH == std::string("eyeriss256") ? 1 : 4, #DF)                               \
+      ->Arg(2)                                                                                     \
+      ->Iterations(1)                                                                              \
+      ->Unit(benchmark::kSecond)                                                                   \
+      ->UseRealTime();
 
 CONV_LAYERS(SIZE, eyeriss, rs)
 CONV_LAYERS(SIZE, eyeriss256, ws)
@@ -107,13 +117,29 @@ CONV_LAYERS(EXH, eyeriss256, nlr)
 CONV_LAYERS(EXH, eyeriss256, ws)
 
 BENCHMARK_CAPTURE(BM_Rate, eyeriss_rs_conv3, "eyeriss", "alexnet:conv3", 4, "rs")
-    ->Arg(1)->Arg(2)->Iterations(1)->Unit(benchmark::kMillisecond)->UseRealTime();
+    ->Arg(1)
+    ->Arg(2)
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 BENCHMARK_CAPTURE(BM_Rate, eyeriss_rs_conv1, "eyeriss", "alexnet:conv1", 4, "rs")
-    ->Arg(1)->Arg(2)->Iterations(1)->Unit(benchmark::kMillisecond)->UseRealTime();
+    ->Arg(1)
+    ->Arg(2)
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 BENCHMARK_CAPTURE(BM_Rate, eyeriss256_ws_conv3, "eyeriss-256", "alexnet:conv3", 1, "ws")
-    ->Arg(1)->Arg(2)->Iterations(1)->Unit(benchmark::kMillisecond)->UseRealTime();
+    ->Arg(1)
+    ->Arg(2)
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 BENCHMARK_CAPTURE(BM_Rate, eyeriss256_os_conv3, "eyeriss-256", "alexnet:conv3", 1, "os")
-    ->Arg(1)->Arg(2)->Iterations(1)->Unit(benchmark::kMillisecond)->UseRealTime();
+    ->Arg(1)
+    ->Arg(2)
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 }  // namespace
 

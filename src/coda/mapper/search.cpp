@@ -79,9 +79,8 @@ void Collector::offer(Candidate c) {
     for (const auto& q : top_)
       if (q.score == c.score && compare_mappings(q.mapping, c.mapping) == 0) dup = true;
     if (!dup) {
-      auto it = std::lower_bound(top_.begin(), top_.end(), c, [this](const Candidate& a, const Candidate& b) {
-        return before(a, b);
-      });
+      auto it = std::lower_bound(top_.begin(), top_.end(), c,
+                                 [this](const Candidate& a, const Candidate& b) { return before(a, b); });
       if (it - top_.begin() < k_) {
         top_.insert(it, c);
         if (int(top_.size()) > k_) top_.pop_back();
@@ -93,7 +92,8 @@ void Collector::offer(Candidate c) {
     for (const auto& q : front_) {
       const double qe = q.result.energy_pj, qy = q.result.cycles;
       if (qe <= e && qy <= y && (qe < e || qy < y)) return;  // dominated
-      if (qe == e && qy == y && compare_mappings(q.mapping, c.mapping) <= 0) return;  // equal: keep the canonical one
+      if (qe == e && qy == y && compare_mappings(q.mapping, c.mapping) <= 0)
+        return;  // equal: keep the canonical one
     }
     std::vector<Candidate> kept;
     for (auto& q : front_) {
@@ -151,7 +151,11 @@ struct Run {
   int seed_k;
 
   Run(const mapping::Mapspace& s, const Options& o, int k)
-      : space(s), opt(o), col(o.objective, std::max(1, o.top_k), o.pareto), seeds(o.objective, k, false), seed_k(k) {}
+      : space(s),
+        opt(o),
+        col(o.objective, std::max(1, o.top_k), o.pareto),
+        seeds(o.objective, k, false),
+        seed_k(k) {}
 
   double elapsed() const { return std::chrono::duration<double>(Clock::now() - start).count(); }
   bool should_stop() const { return stop.load(std::memory_order_relaxed) || elapsed() >= deadline; }
@@ -317,7 +321,7 @@ bool exhaustive(Run& run, int64_t budget) {
   mapping::RejectStats producer_rejects;  // written by the producer thread, read after the join
   run_batches<Batch>(
       run, "exhaustive", budget, -1,
-      [&](const std::function<bool(Batch&&)>& push) {
+      [&](const std::function<bool(Batch &&)>& push) {
         Batch cur;
         double weight = 0;
         mapping::RejectStats rej;
@@ -361,10 +365,11 @@ void random_draws(Run& run, int64_t budget, bool constructive_fallback) {
   };
   constexpr int64_t kPerBatch = 64;
   // Indices of draws; at most a few times the budget so that an empty space terminates.
-  const int64_t max_index = budget > 0 ? std::max<int64_t>(4 * budget, 4096) : std::numeric_limits<int64_t>::max() / 2;
+  const int64_t max_index =
+      budget > 0 ? std::max<int64_t>(4 * budget, 4096) : std::numeric_limits<int64_t>::max() / 2;
   run_batches<Range>(
       run, "random", budget, budget > 0 ? double(budget) / kPerBatch : -1,
-      [&](const std::function<bool(Range&&)>& push) {
+      [&](const std::function<bool(Range &&)>& push) {
         for (int64_t b = 0; b < max_index; b += kPerBatch)
           if (!push(Range{b, std::min(max_index, b + kPerBatch)})) return;
       },
@@ -391,7 +396,8 @@ void random_draws(Run& run, int64_t budget, bool constructive_fallback) {
 void anneal(Run& run, const std::vector<mapping::Point>& starts, int chains, int64_t budget) {
   const auto& space = run.space;
   if (starts.empty() || chains <= 0) return;
-  const int64_t steps = budget > 0 ? std::max<int64_t>(1, budget / chains) : std::numeric_limits<int64_t>::max() / 4;
+  const int64_t steps =
+      budget > 0 ? std::max<int64_t>(1, budget / chains) : std::numeric_limits<int64_t>::max() / 4;
   // Relative worsening accepted with probability 1/e, from t0 down to t1. t0 = 0.3 rather than a
   // colder start: at 0.08 chains settled in local optima 1.9-2.3 % above the exhaustive optimum on
   // MobileNet v1 pointwise layers of eyeriss-256 (docs/mapper.md §7).
@@ -554,8 +560,8 @@ Outcome search(const mapping::Mapspace& space, const Options& opt) {
     out.empty_reason = space.diagnose(&run.rej);
     if (out.empty_reason.empty())
       out.empty_reason = out.complete ? "no mapping satisfies the constraints and fits the architecture"
-                                      : fmt::format("no legal mapping found in {} draws / {} evaluations", out.draws,
-                                                    out.evaluations);
+                                      : fmt::format("no legal mapping found in {} draws / {} evaluations",
+                                                    out.draws, out.evaluations);
   }
   return out;
 }

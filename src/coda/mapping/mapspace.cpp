@@ -47,8 +47,9 @@ Mapspace::Mapspace(const workload::Problem& p, const model::Machine& m, Constrai
   if (c_.num_levels() != L_ || c_.num_dims() != D_ || c_.num_tensors() != p.num_tensors())
     throw InputError("the constraints were built for another problem or architecture");
   if (D_ > model::kMaxDims || p.num_tensors() > model::kMaxTensors || L_ > model::kMaxLevels || L_ < 1)
-    throw InputError(fmt::format("problem '{}' on '{}' exceeds the model's limits ({} dimensions, {} tensors, {} levels)",
-                                 p.name, m.name, model::kMaxDims, model::kMaxTensors, model::kMaxLevels));
+    throw InputError(
+        fmt::format("problem '{}' on '{}' exceeds the model's limits ({} dimensions, {} tensors, {} levels)",
+                    p.name, m.name, model::kMaxDims, model::kMaxTensors, model::kMaxLevels));
   slot_of_.assign(size_t(L_), {-1, -1, -1});
   for (int l = 0; l < L_; ++l) {
     slot_of_[size_t(l)][0] = int(slots_.size());
@@ -69,10 +70,11 @@ Mapspace::Mapspace(const workload::Problem& p, const model::Machine& m, Constrai
       for (int d = 0; d < D_; ++d) {
         const FactorRule& r = c_.rule(l, Slot(s), d);
         if (r.admits(1)) continue;
-        dead_ = fmt::format("level {} has no {} fanout (its children are not replicated on that axis), but the "
-                            "constraints require {} {}{}",
-                            c_.level_names[size_t(l)], s == 1 ? "X" : "Y", p.dim_names[size_t(d)], r.describe(),
-                            r.origin.empty() ? "" : " (" + r.origin + ")");
+        dead_ = fmt::format(
+            "level {} has no {} fanout (its children are not replicated on that axis), but the "
+            "constraints require {} {}{}",
+            c_.level_names[size_t(l)], s == 1 ? "X" : "Y", p.dim_names[size_t(d)], r.describe(),
+            r.origin.empty() ? "" : " (" + r.origin + ")");
         break;
       }
     }
@@ -82,7 +84,9 @@ Mapspace::Mapspace(const workload::Problem& p, const model::Machine& m, Constrai
       for (const auto& term : rank.terms)
         if (term.coef != 0) ++n;
       for (const auto& term : rank.terms)
-        if (term.coef != 0) dep_[size_t(t)][size_t(term.dim)] = std::max<int8_t>(dep_[size_t(t)][size_t(term.dim)], n > 1 ? 2 : 1);
+        if (term.coef != 0)
+          dep_[size_t(t)][size_t(term.dim)] =
+              std::max<int8_t>(dep_[size_t(t)][size_t(term.dim)], n > 1 ? 2 : 1);
     }
   dims_.resize(size_t(D_));
   for (int d = 0; d < D_; ++d) {
@@ -199,7 +203,8 @@ void Mapspace::to_mapping(const Point& pt, Mapping& map) const {
       }
     }
     for (int d = 0; d < D_; ++d)
-      if (pt.f[size_t(l)][0][size_t(d)] > 1 && !placed[size_t(d)]) lv.temporal.push_back({d, pt.f[size_t(l)][0][size_t(d)], Axis::X});
+      if (pt.f[size_t(l)][0][size_t(d)] > 1 && !placed[size_t(d)])
+        lv.temporal.push_back({d, pt.f[size_t(l)][0][size_t(d)], Axis::X});
     for (int s = 1; s <= 2; ++s)
       for (int d = 0; d < D_; ++d)
         if (pt.f[size_t(l)][size_t(s)][size_t(d)] > 1)
@@ -223,7 +228,8 @@ Point Mapspace::point_of(const Mapping& map) const {
     }
     pt.order_len[size_t(l)] = int8_t(n);
     for (const auto& lp : lv.spatial)
-      if (lp.dim >= 0 && lp.dim < D_) pt.f[size_t(l)][lp.axis == Axis::X ? 1 : 2][size_t(lp.dim)] *= lp.factor;
+      if (lp.dim >= 0 && lp.dim < D_)
+        pt.f[size_t(l)][lp.axis == Axis::X ? 1 : 2][size_t(lp.dim)] *= lp.factor;
     pt.keep[size_t(l)] = lv.keep & all_tensors();
   }
   return pt;
@@ -252,7 +258,8 @@ int64_t Mapspace::tile(const std::array<int64_t, model::kMaxDims>& ext, int t) c
   return model::tile_footprint(p_, n, t, 0);
 }
 
-bool Mapspace::level_fits(int l, const std::array<int64_t, model::kMaxDims>& ext, uint32_t keep, int* pool_out) const {
+bool Mapspace::level_fits(int l, const std::array<int64_t, model::kMaxDims>& ext, uint32_t keep,
+                          int* pool_out) const {
   // The same rule as model::check: per pool (shared capacity or partition), the kept tiles x bits
   // x multiple buffering within capacity x word bits.
   const auto& lv = m_.levels[size_t(l)];
@@ -327,7 +334,8 @@ uint32_t Mapspace::free_keeps(int l) const {
   if (l == 0) return 0;
   uint32_t f = 0;
   for (int t = 0; t < p_.num_tensors(); ++t)
-    if (m_.levels[size_t(l)].may_keep[size_t(t)] && !((c_.levels[size_t(l)].keep | c_.levels[size_t(l)].bypass) >> t & 1u))
+    if (m_.levels[size_t(l)].may_keep[size_t(t)] &&
+        !((c_.levels[size_t(l)].keep | c_.levels[size_t(l)].bypass) >> t & 1u))
       f |= 1u << t;
   return f;
 }
@@ -387,7 +395,8 @@ double Mapspace::keep_choices() const {
   return n;
 }
 
-Mapspace::Estimate Mapspace::estimate(Rng& rng, int64_t attempts, const std::function<void(const Point&)>& accepted) const {
+Mapspace::Estimate Mapspace::estimate(Rng& rng, int64_t attempts,
+                                      const std::function<void(const Point&)>& accepted) const {
   Estimate e;
   double orders = 0;
   Point pt;
@@ -424,7 +433,8 @@ uint32_t Mapspace::tensors_below(const Point& pt, int l) const {
   return m & all_tensors();
 }
 
-std::string Mapspace::signature(const std::vector<int8_t>& order, uint32_t tensors, uint32_t imperfect) const {
+std::string Mapspace::signature(const std::vector<int8_t>& order, uint32_t tensors,
+                                uint32_t imperfect) const {
   // Per tensor: the set of loops up to its innermost simple loop, then the sequence of the loops
   // inside it with runs of loops it does not depend on sorted (they commute).
   std::string sig;
@@ -464,7 +474,8 @@ std::string Mapspace::signature(const std::vector<int8_t>& order, uint32_t tenso
 
 const Mapspace::OrderClasses& Mapspace::order_classes(int l, uint32_t active, uint32_t tensors,
                                                       uint32_t imperfect) const {
-  const uint64_t key = uint64_t(l) | uint64_t(active) << 4 | uint64_t(tensors) << 20 | uint64_t(imperfect) << 28;
+  const uint64_t key =
+      uint64_t(l) | uint64_t(active) << 4 | uint64_t(tensors) << 20 | uint64_t(imperfect) << 28;
   std::lock_guard<std::mutex> lock(cache_mu_);
   auto it = cache_.find(key);
   if (it != cache_.end()) return *it->second;
@@ -861,8 +872,9 @@ std::string Mapspace::diagnose(const RejectStats* st) const {
       for (int k = 0; k < kNumSlots; ++k) {
         const FactorRule& r = c_.rule(l, Slot(k), d);
         if (r.is_free() || (r.fixed == 1 && Slot(k) != Slot::Temporal)) continue;
-        s += fmt::format("{}{} {} {} {}{}", s.empty() ? "" : "; ", c_.level_names[size_t(l)], slot_name(Slot(k)),
-                         p_.dim_names[size_t(d)], r.describe(), r.origin.empty() ? "" : " (" + r.origin + ")");
+        s += fmt::format("{}{} {} {} {}{}", s.empty() ? "" : "; ", c_.level_names[size_t(l)],
+                         slot_name(Slot(k)), p_.dim_names[size_t(d)], r.describe(),
+                         r.origin.empty() ? "" : " (" + r.origin + ")");
       }
     return s;
   };
@@ -878,13 +890,15 @@ std::string Mapspace::diagnose(const RejectStats* st) const {
     for (int t = 0; t < p_.num_tensors(); ++t) {
       const auto& lc = c_.levels[size_t(l)];
       if ((lc.keep >> t & 1u) && !m_.levels[size_t(l)].may_keep[size_t(t)])
-        return fmt::format("the constraints require level {} to keep {}{}, but the architecture does not let it keep {}",
-                           c_.level_names[size_t(l)], p_.tensors[size_t(t)].name,
-                           lc.keep_origin.empty() ? "" : " (" + lc.keep_origin + ")", p_.tensors[size_t(t)].name);
+        return fmt::format(
+            "the constraints require level {} to keep {}{}, but the architecture does not let it keep {}",
+            c_.level_names[size_t(l)], p_.tensors[size_t(t)].name,
+            lc.keep_origin.empty() ? "" : " (" + lc.keep_origin + ")", p_.tensors[size_t(t)].name);
       if (l == 0 && (lc.bypass >> t & 1u))
-        return fmt::format("the constraints make the outermost level {} bypass {}{}, but it must hold every tensor",
-                           c_.level_names[0], p_.tensors[size_t(t)].name,
-                           lc.keep_origin.empty() ? "" : " (" + lc.keep_origin + ")");
+        return fmt::format(
+            "the constraints make the outermost level {} bypass {}{}, but it must hold every tensor",
+            c_.level_names[0], p_.tensors[size_t(t)].name,
+            lc.keep_origin.empty() ? "" : " (" + lc.keep_origin + ")");
     }
   // 3. The smallest tiles the rules allow at each level, with only the forced keeps.
   for (int l = L_ - 1; l >= 1; --l) {
@@ -920,7 +934,8 @@ std::string Mapspace::diagnose(const RejectStats* st) const {
       int64_t need = 0;
       for (int t = 0; t < p_.num_tensors(); ++t) {
         if (!(forced >> t & 1u) || lv.partition[size_t(t)] + 1 != pool) continue;
-        const int64_t words = ceil_div(tile(ext, t) * p_.tensors[size_t(t)].bits * lv.multiple_buffering, lv.word_bits);
+        const int64_t words =
+            ceil_div(tile(ext, t) * p_.tensors[size_t(t)].bits * lv.multiple_buffering, lv.word_bits);
         need += words;
         who += fmt::format("{}{} {} words", who.empty() ? "" : " + ", p_.tensors[size_t(t)].name, words);
         for (int d = 0; d < D_; ++d)
@@ -934,10 +949,11 @@ std::string Mapspace::diagnose(const RejectStats* st) const {
       for (int t = 0; t < p_.num_tensors(); ++t)
         if (lv.partition[size_t(t)] + 1 == pool && lv.may_keep[size_t(t)])
           holders += (holders.empty() ? "" : ", ") + p_.tensors[size_t(t)].name;
-      return fmt::format("nothing fits level {}{}: the smallest tiles the constraints allow need {} words ({}) but it "
-                         "holds {} words{}{}",
-                         lv.name, pool == 0 ? "" : " (the partition for " + holders + ")", need, who, cap,
-                         why.empty() ? "" : "; the tightest constraints: ", why);
+      return fmt::format(
+          "nothing fits level {}{}: the smallest tiles the constraints allow need {} words ({}) but it "
+          "holds {} words{}{}",
+          lv.name, pool == 0 ? "" : " (the partition for " + holders + ")", need, who, cap,
+          why.empty() ? "" : "; the tightest constraints: ", why);
     }
   }
   // 4. What the enumeration saw.
@@ -957,8 +973,8 @@ std::string Mapspace::diagnose(const RejectStats* st) const {
         if (m_.levels[size_t(bl)].partition[size_t(t)] + 1 == bp && m_.levels[size_t(bl)].may_keep[size_t(t)])
           holders += (holders.empty() ? "" : ", ") + p_.tensors[size_t(t)].name;
       return fmt::format("every candidate overflowed a buffer; most often level {}{} ({} of {} rejections)",
-                         c_.level_names[size_t(bl)], bp == 0 ? "" : " (the partition for " + holders + ")", most,
-                         st->capacity + st->utilization + st->fanout);
+                         c_.level_names[size_t(bl)], bp == 0 ? "" : " (the partition for " + holders + ")",
+                         most, st->capacity + st->utilization + st->fanout);
     }
     if (st->utilization > 0) {
       std::string which;

@@ -97,7 +97,8 @@ class Mapspace {
   };
   /// Monte Carlo estimate of the size of the legal space from `attempts` uniform draws; calls
   /// `accepted` (if set) with every fitting draw.
-  Estimate estimate(Rng& rng, int64_t attempts, const std::function<void(const Point&)>& accepted = nullptr) const;
+  Estimate estimate(Rng& rng, int64_t attempts,
+                    const std::function<void(const Point&)>& accepted = nullptr) const;
 
   // ---- enumeration (exhaustive search) ----
   /// Calls visit(point) for every tiling (factors and keeps; orders left empty) that satisfies
@@ -150,11 +151,11 @@ class Mapspace {
   // The legal factors of one slot given what the inner slots leave of the bound, with the number
   // of ways to complete the outer slots after each (for uniform sampling without allocation).
   struct State {
-    double count = 0;               // ways to split `rem` over this slot and the outer ones
-    std::vector<int64_t> f;         // legal factors, ascending
-    std::vector<int64_t> next;      // remaining after each factor
-    std::vector<double> cum;        // cumulative ways (for drawing a factor)
-    std::vector<const State*> to;   // the next slot's state after each factor (null at the last slot)
+    double count = 0;              // ways to split `rem` over this slot and the outer ones
+    std::vector<int64_t> f;        // legal factors, ascending
+    std::vector<int64_t> next;     // remaining after each factor
+    std::vector<double> cum;       // cumulative ways (for drawing a factor)
+    std::vector<const State*> to;  // the next slot's state after each factor (null at the last slot)
   };
   struct DimSpace {
     std::vector<int> slots;  // indices into slots_, innermost first; the last is level 0 temporal
