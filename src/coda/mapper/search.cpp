@@ -148,14 +148,11 @@ struct Run {
   mapping::RejectStats rej;
   mutable std::atomic<int64_t> live_evals{0};
 
-  int seed_k;
-
-  Run(const mapping::Mapspace& s, const Options& o, int k)
+  Run(const mapping::Mapspace& s, const Options& o, int seed_k)
       : space(s),
         opt(o),
         col(o.objective, std::max(1, o.top_k), o.pareto),
-        seeds(o.objective, k, false),
-        seed_k(k) {}
+        seeds(o.objective, seed_k, false) {}
 
   double elapsed() const { return std::chrono::duration<double>(Clock::now() - start).count(); }
   bool should_stop() const { return stop.load(std::memory_order_relaxed) || elapsed() >= deadline; }
@@ -244,9 +241,9 @@ void run_batches(Run& run, const char* phase, int64_t eval_budget, double expect
         }
         BatchResult r;
         r.col = Collector(run.opt.objective, std::max(1, run.opt.top_k), run.opt.pareto);
-        // The merged seeds keep the best seed_k distinct points, and the best k of a union are
+        // The merged seeds keep the best k distinct points, and the best k of a union are
         // among the best k of each part, so a batch needs no more (a larger k only copies more).
-        r.seeds = Collector(run.opt.objective, run.seed_k, false);
+        r.seeds = Collector(run.opt.objective, run.seeds.k(), false);
         process(item.second, r);
         std::lock_guard<std::mutex> lock(mu);
         done.emplace(item.first, std::move(r));

@@ -37,10 +37,12 @@ struct Candidate {
 /// Best k candidates and the Pareto front of (energy, cycles), with canonical tie-breaking.
 class Collector {
  public:
-  Collector(Objective obj = {}, int top_k = 1, bool pareto = false) : obj_(std::move(obj)), k_(top_k), pareto_(pareto) {}
+  Collector(Objective obj = {}, int top_k = 1, bool pareto = false)
+      : obj_(std::move(obj)), k_(top_k), pareto_(pareto) {}
   /// Considers one evaluated mapping (copied only if it enters the top k or the front).
   void offer(const mapping::Mapping& m, const model::Result& r);
   void merge(const Collector& o);
+  int k() const { return k_; }  ///< how many of the best it keeps
   const std::vector<Candidate>& top() const { return top_; }
   const std::vector<Candidate>& front() const { return front_; }  ///< energy ascending
   /// True if a should be ranked before b (score, then the canonical order of the mappings).
@@ -59,16 +61,16 @@ struct Progress {
   const char* phase = "";
   int64_t evaluations = 0;
   double seconds = 0;
-  double rate = 0;        ///< evaluations per second
+  double rate = 0;  ///< evaluations per second
   bool has_best = false;
   Score best;
-  double fraction = -1;   ///< of the budget or the space, if known
+  double fraction = -1;  ///< of the budget or the space, if known
 };
 
 struct Options {
   Strategy strategy = Strategy::Default;
   Objective objective;
-  int threads = 0;            ///< 0 = all cores
+  int threads = 0;  ///< 0 = all cores
   uint64_t seed = 1;
   int64_t budget_evals = 0;   ///< 0 = no limit (exhaustive) / the default of the strategy
   double budget_seconds = 0;  ///< 0 = no limit
@@ -91,7 +93,7 @@ struct Outcome {
   int64_t tilings = 0;           ///< exhaustive: tilings that fit
   int64_t draws = 0;             ///< sampling attempts
   double seconds = 0;
-  bool complete = false;         ///< the whole space was searched (exhaustive, not stopped)
+  bool complete = false;                 ///< the whole space was searched (exhaustive, not stopped)
   mapping::Mapspace::Estimate estimate;  ///< default strategy: the size estimate it used
   mapping::RejectStats rejects;
   int threads = 1;
