@@ -1,7 +1,8 @@
 // Evaluations per second of the analytical model (model::evaluate) on one core, per preset and
-// layer. Valid mappings are drawn at random (perfect factorizations spread over the levels, random
-// loop orders and bypass) before timing; the timed loop evaluates them round-robin. Figures go to
-// docs/performance.md and closing notes, never into tests.
+// layer, through model::Evaluator (the problem-only work done once, as in the mapper). Valid mappings are
+// drawn at random (perfect factorizations spread over the levels, random loop orders and bypass) before
+// timing; the timed loop evaluates them round-robin. Figures go to docs/performance.md and closing notes,
+// never into tests.
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
@@ -98,8 +99,9 @@ void BM_Evaluate(benchmark::State& state, const char* arch, const char* layer, i
   }
   model::Result r;
   size_t k = 0;
+  const model::Evaluator eval(f.problem, f.machine);  // as the mapper calls the model
   for (auto _ : state) {
-    model::evaluate(f.problem, f.machine, f.mappings[k], r);
+    eval(f.mappings[k], r);
     benchmark::DoNotOptimize(r.energy_pj);
     k = (k + 1) % f.mappings.size();
   }
@@ -114,8 +116,9 @@ void BM_EvaluateEyerissConv3RS(benchmark::State& state) {
   auto map = io::read_mapping_file(CODA_SOURCE_DIR "/examples/mappings/eyeriss_alexnet_conv3_rs.yaml",
                                    l.problem, model::level_names(a));
   model::Result r;
+  const model::Evaluator eval(l.problem, m);
   for (auto _ : state) {
-    model::evaluate(l.problem, m, map, r);
+    eval(map, r);
     benchmark::DoNotOptimize(r.energy_pj);
   }
   state.counters["evals/s"] = benchmark::Counter(double(state.iterations()), benchmark::Counter::kIsRate);

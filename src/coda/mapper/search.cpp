@@ -136,6 +136,7 @@ struct BatchResult {
 // Shared state of one search.
 struct Run {
   const mapping::Mapspace& space;
+  model::Evaluator eval;  // the problem-only work of evaluate(), done once per search
   const Options& opt;
   Clock::time_point start = Clock::now();
   double deadline = std::numeric_limits<double>::infinity();  // seconds since start
@@ -150,6 +151,7 @@ struct Run {
 
   Run(const mapping::Mapspace& s, const Options& o, int seed_k)
       : space(s),
+        eval(s.problem(), s.machine()),
         opt(o),
         col(o.objective, std::max(1, o.top_k), o.pareto),
         seeds(o.objective, seed_k, false) {}
@@ -172,7 +174,7 @@ struct Run {
     // One mapping per thread, rebuilt in place: no allocation per evaluation once warm.
     thread_local mapping::Mapping m;
     space.to_mapping(pt, m);
-    model::evaluate(space.problem(), space.machine(), m, res);
+    eval(m, res);
     ++out.evals;
     live_evals.fetch_add(1, std::memory_order_relaxed);
     if (!res.valid) return;

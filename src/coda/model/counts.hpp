@@ -8,6 +8,7 @@
 #include "coda/mapping/mapping.hpp"
 #include "coda/model/machine.hpp"
 #include "coda/model/nest.hpp"
+#include "coda/model/transfers.hpp"
 #include "coda/workload/problem.hpp"
 
 namespace coda::model {
@@ -50,5 +51,9 @@ uint64_t group_mask(const workload::Problem& p, const Machine& m, const Nest& n,
 /// Analytical counts (transfers.hpp). The mapping must already be valid (model::check).
 void compute_counts(const workload::Problem& p, const Machine& m, const mapping::Mapping& map, const Nest& n,
                     Counts& out);
+
+/// Same, with each tensor's ranks already built (build_ranks; one entry per tensor).
+void compute_counts(const workload::Problem& p, const Machine& m, const mapping::Mapping& map, const Nest& n,
+                    const Ranks* ranks, Counts& out);
 
 }  // namespace coda::model

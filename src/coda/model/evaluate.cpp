@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "coda/common/checked.hpp"
+#include "coda/model/perfect_counts.hpp"
 #include "coda/model/transfers.hpp"
 
 namespace coda::model {
@@ -73,7 +75,20 @@ double transfer_cycles(double r, double w, const LevelSpec& lv) {
 
 }  // namespace
 
+Evaluator::Evaluator(const workload::Problem& p, const Machine& m) : p_(&p), m_(&m) {
+  for (int t = 0; t < std::min(p.num_tensors(), kMaxTensors); ++t) {
+    unsupported_[size_t(t)] = unsupported_projection(p, t);
+    build_ranks(p, t, ranks_[size_t(t)]);
+  }
+}
+
 bool check(const workload::Problem& p, const Machine& m, const mapping::Mapping& map, Nest& nest, Result& r) {
+  return Evaluator(p, m).check(map, nest, r);
+}
+
+bool Evaluator::check(const mapping::Mapping& map, Nest& nest, Result& r) const {
+  const workload::Problem& p = *p_;
+  const Machine& m = *m_;
   r.valid = false;
   r.reason[0] = '\0';
   if (p.num_tensors() > kMaxTensors)
@@ -85,7 +100,7 @@ bool check(const workload::Problem& p, const Machine& m, const mapping::Mapping&
     if (!why.empty()) return fail(r, "%s", why.c_str());
   }
   for (int t = 0; t < p.num_tensors(); ++t) {
-    const char* why = unsupported_projection(p, t);
+    const char* why = unsupported_[size_t(t)];
     if (why[0]) return fail(r, "tensor %s: %s", p.tensors[size_t(t)].name.c_str(), why);
     if (!map.levels[0].keeps(t))
       return fail(r, "level %s (the outermost) must keep every tensor; the mapping bypasses %s",
@@ -109,8 +124,18 @@ bool check(const workload::Problem& p, const Machine& m, const mapping::Mapping&
                   m.levels[size_t(i)].name.c_str(), (long long)py, (long long)fy, child);
   }
   // Capacity: per pool (the shared capacity, or a partition), tiles x bits x buffering.
-  std::array<Ranks, kMaxTensors> ranks;
-  for (int t = 0; t < p.num_tensors(); ++t) build_ranks(p, t, ranks[size_t(t)]);
+  bool all_perfect = true;
+  for (int d = 0; d < nest.num_dims; ++d) all_perfect &= nest.perfect[size_t(d)];
+  NestTables tb;
+  if (all_perfect) build_tables(nest, tb);
+  auto tile_of = [&](int t, int level) {
+    RankLengths len;
+    const Ranks& ranks = ranks_[size_t(t)];
+    if (!all_perfect || !rank_lengths(ranks, nest, tb, level, len)) return tile_footprint(ranks, nest, level);
+    int64_t size = 1;
+    for (int ri = 0; ri < ranks.count; ++ri) size = checked_mul(size, len.len[size_t(ri)], "tile size");
+    return size;
+  };
   for (int i = 0; i < m.num_levels; ++i) {
     const auto& lv = m.levels[size_t(i)];
     std::array<int64_t, kMaxTensors + 1> need_bits{};  // [0] shared, [1 + k] partition k
@@ -118,7 +143,7 @@ bool check(const workload::Problem& p, const Machine& m, const mapping::Mapping&
     last_tensor.fill(-1);
     for (int t = 0; t < p.num_tensors(); ++t) {
       if (!map.levels[size_t(i)].keeps(t)) continue;
-      int64_t tile = tile_footprint(ranks[size_t(t)], nest, i);
+      int64_t tile = tile_of(t, i);
       int64_t bits = 0;
       if (__builtin_mul_overflow(tile, int64_t(p.tensors[size_t(t)].bits) * lv.multiple_buffering, &bits))
         return fail(r, "level %s: tile of %s overflows", lv.name.c_str(), p.tensors[size_t(t)].name.c_str());
@@ -148,10 +173,16 @@ bool check(const workload::Problem& p, const Machine& m, const mapping::Mapping&
 }
 
 void evaluate(const workload::Problem& p, const Machine& m, const mapping::Mapping& map, Result& r) {
+  Evaluator(p, m)(map, r);
+}
+
+void Evaluator::operator()(const mapping::Mapping& map, Result& r) const {
+  const workload::Problem& p = *p_;
+  const Machine& m = *m_;
   Nest nest;
   r = Result{};
-  if (!check(p, m, map, nest, r)) return;
-  compute_counts(p, m, map, nest, r.counts);
+  if (!check(map, nest, r)) return;
+  compute_counts(p, m, map, nest, ranks_.data(), r.counts);
   const Counts& c = r.counts;
   const int L = m.num_levels;
   const int T = p.num_tensors();

@@ -9,6 +9,7 @@
 #include "coda/mapping/mapping.hpp"
 #include "coda/model/counts.hpp"
 #include "coda/model/machine.hpp"
+#include "coda/model/transfers.hpp"
 #include "coda/workload/problem.hpp"
 
 namespace coda::model {
@@ -65,5 +66,23 @@ bool check(const workload::Problem& p, const Machine& m, const mapping::Mapping&
 /// Full evaluation. Never throws for an invalid mapping: result.valid is false with a reason.
 /// Throws OverflowError only if a count does not fit 64 bits.
 void evaluate(const workload::Problem& p, const Machine& m, const mapping::Mapping& map, Result& result);
+
+/// evaluate() bound to one problem and machine, for callers that evaluate many mappings (the
+/// mapper): what depends on the problem alone (each tensor's ranks, whether coda's counting
+/// supports its projection) is worked out once here instead of on every call. Holds pointers to
+/// both, which must outlive it. Const and thread-safe.
+class Evaluator {
+ public:
+  Evaluator(const workload::Problem& p, const Machine& m);
+  void operator()(const mapping::Mapping& map, Result& result) const;
+  /// model::check with the prepared problem.
+  bool check(const mapping::Mapping& map, Nest& nest, Result& result) const;
+
+ private:
+  const workload::Problem* p_;
+  const Machine* m_;
+  std::array<Ranks, kMaxTensors> ranks_;
+  std::array<const char*, kMaxTensors> unsupported_{};
+};
 
 }  // namespace coda::model

@@ -37,6 +37,24 @@ void build_ranks(const workload::Problem& p, int t, Ranks& out) {
     ri.pseudo = true;
     out.r[size_t(out.count++)] = ri;
   }
+  out.rank_of_dim.fill(-1);
+  out.single_dims = out.relevant_dims = 0;
+  out.num_multi = 0;
+  for (int k = 0; k < out.count; ++k) {
+    const RankInfo& ri = out.r[size_t(k)];
+    uint32_t mask = 0;
+    for (int q = 0; q < ri.ndims; ++q) {
+      mask |= 1u << ri.dims[size_t(q)];
+      out.rank_of_dim[size_t(ri.dims[size_t(q)])] = int8_t(k);
+    }
+    out.dim_mask[size_t(k)] = mask;
+    if (ri.pseudo) continue;
+    out.relevant_dims |= mask;
+    if (ri.ndims == 1)
+      out.single_dims |= mask;
+    else
+      out.multi[size_t(out.num_multi++)] = int8_t(k);
+  }
 }
 
 namespace {
@@ -512,8 +530,9 @@ int64_t perfect_transfers(const Nest& n, const std::array<DimLoops, kMaxDims>& d
     instances =
         checked_mul(instances, product_of_factors(n, dl[size_t(d)].s.data(), dl[size_t(d)].ns), "instances");
   std::array<Ctx, kMaxDims> ctx;
-  std::array<int64_t, 2 * kMaxDims> U;    // set for every rank below
-  std::array<int64_t, 2 * kMaxDims> len;  // length of the rank's tile interval, -1 if not one (set for every rank)
+  std::array<int64_t, 2 * kMaxDims> U;  // set for every rank below
+  std::array<int64_t, 2 * kMaxDims>
+      len;  // length of the rank's tile interval, -1 if not one (set for every rank)
   std::array<bool, kMaxDims> relevant{};
   for (int ri = 0; ri < ranks.count; ++ri) {
     const RankInfo& r = ranks.r[size_t(ri)];
@@ -650,7 +669,8 @@ int64_t count_transfers(const Ranks& ranks, const Nest& n, int child_level, uint
   // Only the dimensions of the tensor's ranks (pseudo ranks included) take part in the counts.
   std::array<bool, kMaxDims> used{};
   for (int ri = 0; ri < ranks.count; ++ri)
-    for (int k = 0; k < ranks.r[size_t(ri)].ndims; ++k) used[size_t(ranks.r[size_t(ri)].dims[size_t(k)])] = true;
+    for (int k = 0; k < ranks.r[size_t(ri)].ndims; ++k)
+      used[size_t(ranks.r[size_t(ri)].dims[size_t(k)])] = true;
 
   // Spatial offsets per dimension.
   for (int d = 0; d < n.num_dims; ++d) {
@@ -742,7 +762,8 @@ int64_t count_transfers(const Ranks& ranks, const Nest& n, int child_level, uint
           full.push_back(y);
         }
       }
-      if (!n.perfect[size_t(d)]) compress_contexts(full, n.bound[size_t(d)], extent[size_t(d)], s.grp[size_t(d)]);
+      if (!n.perfect[size_t(d)])
+        compress_contexts(full, n.bound[size_t(d)], extent[size_t(d)], s.grp[size_t(d)]);
     }
   };
 

@@ -34,6 +34,13 @@ struct RankInfo {
 struct Ranks {
   int count = 0;
   std::array<RankInfo, 2 * kMaxDims> r;
+  // Summaries for the perfect-nest shortcuts (perfect_counts.hpp), set by build_ranks.
+  std::array<int8_t, kMaxDims> rank_of_dim;     ///< the rank a dimension belongs to (pseudo included)
+  std::array<uint32_t, 2 * kMaxDims> dim_mask;  ///< bit d set if dimension d is in rank k
+  uint32_t single_dims = 0;                     ///< dimensions of one-dimension (non-pseudo) ranks
+  uint32_t relevant_dims = 0;                   ///< dimensions of all non-pseudo ranks
+  int num_multi = 0;                            ///< ranks over several dimensions (sliding windows)
+  std::array<int8_t, kMaxDims> multi;
 };
 
 /// The ranks of one tensor as the counting sees them (built once per tensor and evaluation).
