@@ -58,9 +58,7 @@ void compare_nest(const workload::Problem& p, const model::Machine& m, const mod
         continue;
       }
       if (child < L) {
-        int64_t size = 1;
-        for (int ri = 0; ri < ranks.count; ++ri) size *= len.len[size_t(ri)];
-        ASSERT_EQ(size, model::tile_footprint(ranks, n, child))
+        ASSERT_EQ(len.size, model::tile_footprint(ranks, n, child))
             << where << " tensor " << t << " level " << child;
       }
       // Every group a parent level above the child can form, and none.

@@ -8,17 +8,20 @@
 
 namespace coda {
 
+/// Throws OverflowError for `what`; out of line so that the checks inline to a test and a jump.
+[[noreturn]] void throw_overflow(const char* what);
+
 inline int64_t checked_mul(int64_t a, int64_t b, const char* what = "count") {
   int64_t r;
-  if (__builtin_mul_overflow(a, b, &r))
-    throw OverflowError(std::string("64-bit overflow while computing ") + what);
+  if (__builtin_mul_overflow(a, b, &r)) [[unlikely]]
+    throw_overflow(what);
   return r;
 }
 
 inline int64_t checked_add(int64_t a, int64_t b, const char* what = "count") {
   int64_t r;
-  if (__builtin_add_overflow(a, b, &r))
-    throw OverflowError(std::string("64-bit overflow while computing ") + what);
+  if (__builtin_add_overflow(a, b, &r)) [[unlikely]]
+    throw_overflow(what);
   return r;
 }
 

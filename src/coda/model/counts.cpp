@@ -1,5 +1,7 @@
 #include "coda/model/counts.hpp"
 
+#include <algorithm>
+
 #include "coda/common/checked.hpp"
 #include "coda/model/perfect_counts.hpp"
 #include "coda/model/transfers.hpp"
@@ -28,69 +30,91 @@ void compute_counts(const workload::Problem& p, const Machine& m, const mapping:
 
 void compute_counts(const workload::Problem& p, const Machine& m, const mapping::Mapping& map, const Nest& n,
                     const Ranks* ranks_of, Counts& out) {
+  NestFacts facts;
+  facts.reset(n);
+  compute_counts(p, m, map, n, ranks_of, facts, out);
+}
+
+void compute_counts(const workload::Problem& p, const Machine& m, const mapping::Mapping& map, const Nest& n,
+                    const Ranks* ranks_of, NestFacts& facts, Counts& out) {
   const int L = n.num_levels;
-  out = Counts{};
+  const int T = p.num_tensors();
+  // Clear only the entries this or the previous use of `out` touched (everything else is already
+  // zero): the whole table is kilobytes, and this runs once per evaluation.
+  for (int i = 0; i < std::max(L, out.num_levels); ++i)
+    for (int t = 0; t < std::max(T, out.num_tensors); ++t) out.at[size_t(i)][size_t(t)] = TensorLevelCounts{};
   out.num_levels = L;
-  out.num_tensors = p.num_tensors();
+  out.num_tensors = T;
   out.macs = p.points();
-  bool all_perfect = true;
-  for (int d = 0; d < n.num_dims; ++d) all_perfect &= n.perfect[size_t(d)];
   // Perfect nests (what the mapper produces) take the O(loops) shortcuts of perfect_counts.hpp
   // where they apply; everything else, and any rank they do not cover, the general counting.
-  NestTables tb;
-  if (all_perfect) {
-    build_tables(n, tb);
-    out.compute_steps = tb.temporal_prefix[size_t(n.num_loops)];
-  } else {
-    out.compute_steps = count_compute_steps(n);
-  }
-  for (int t = 0; t < p.num_tensors(); ++t) {
+  const bool all_perfect = facts.perfect;
+  out.compute_steps = all_perfect ? facts.tb.temporal_prefix[size_t(n.num_loops)] : count_compute_steps(n);
+  // The spatial loops of each level (bit k = nest loop k), from which group_mask's sets are ORs.
+  std::array<uint64_t, kMaxLevels> spatial_bits{};
+  for (int k = 0; k < n.num_loops; ++k)
+    if (n.loops[size_t(k)].spatial) spatial_bits[size_t(n.loops[size_t(k)].level)] |= uint64_t(1) << k;
+  for (int t = 0; t < T; ++t) {
     const bool output = p.tensors[size_t(t)].is_output;
     const Ranks& ranks = ranks_of[size_t(t)];
-    RankLengths len;
-    bool fast = false;  // len holds the rank lengths of the current child level
     auto tile = [&](int level) {
-      fast = all_perfect && rank_lengths(ranks, n, tb, level, len);
-      if (!fast) return tile_footprint(ranks, n, level);
-      int64_t size = 1;
-      for (int ri = 0; ri < ranks.count; ++ri) size = checked_mul(size, len.len[size_t(ri)], "tile size");
-      return size;
+      const RankLengths* len = facts.lengths(ranks, n, t, level);
+      return len ? len->size : tile_footprint(ranks, n, level);
     };
-    auto count = [&](int child, uint64_t group, TransferMode mode) {
-      if (fast) {
-        const int64_t c = perfect_count(ranks, n, tb, len, child, group, mode);
-        if (c >= 0) return c;
+    // The child's own transfers (group 0) and the parent's side of them (group `group`).
+    auto count2 = [&](int child, uint64_t group, TransferMode mode, int64_t& own, int64_t& shared) {
+      own = shared = -1;
+      if (const RankLengths* len = facts.lengths(ranks, n, t, child)) {
+        const uint64_t groups[2] = {0, group};
+        int64_t c[2];
+        perfect_counts(ranks, n, facts.tb, *len, child, groups, group ? 2 : 1, mode, c);
+        own = c[0];
+        shared = group ? c[1] : c[0];
       }
-      return count_transfers(ranks, n, child, group, mode);
+      if (own < 0) own = count_transfers(ranks, n, child, 0, mode);
+      if (shared < 0) shared = group ? count_transfers(ranks, n, child, group, mode) : own;
     };
     int parent = 0;  // level 0 keeps every tensor (checked by model::check)
     auto& root = out.at[0][size_t(t)];
     root.kept = true;
     root.tile = tile(0);
-    if (output) root.fills = count(0, 0, TransferMode::Fill);
+    if (output) {
+      int64_t own, unused;
+      count2(0, 0, TransferMode::Fill, own, unused);
+      root.fills = own;
+    }
     for (int child = 1; child <= L; ++child) {
       if (child < L && !map.levels[size_t(child)].keeps(t)) continue;
-      const uint64_t group = group_mask(p, m, n, t, parent, child);
+      uint64_t group = 0;  // group_mask(p, m, n, t, parent, child)
+      for (int lv = parent; lv < child; ++lv)
+        if (output ? m.levels[size_t(lv)].reduction[size_t(t)] : m.levels[size_t(lv)].multicast[size_t(t)])
+          group |= spatial_bits[size_t(lv)];
       auto& pc = out.at[size_t(parent)][size_t(t)];
       if (child < L) {
         auto& cc = out.at[size_t(child)][size_t(t)];
         cc.kept = true;
         cc.tile = tile(child);
-        cc.fills = count(child, 0, TransferMode::Fill);
+        int64_t own, shared;
+        count2(child, group, TransferMode::Fill, own, shared);
+        cc.fills = own;
         if (output) {
           // With perfect factors drains equal fills (transfers.cpp, perfect_transfers).
-          cc.reads = all_perfect ? cc.fills : count(child, 0, TransferMode::Drain);
+          if (all_perfect) {
+            cc.reads = own;
+            pc.updates = shared;
+          } else {
+            cc.reads = count_transfers(ranks, n, child, 0, TransferMode::Drain);
+            pc.updates = count_transfers(ranks, n, child, group, TransferMode::Drain);
+          }
           pc.deliveries = cc.reads;
-          pc.updates = count(child, group, all_perfect ? TransferMode::Fill : TransferMode::Drain);
         } else {
-          pc.deliveries = cc.fills;
-          pc.reads = count(child, group, TransferMode::Fill);
+          pc.deliveries = own;
+          pc.reads = shared;
         }
       } else {
         // MAC units retain nothing: every operation reads its operands and emits its result.
-        if (all_perfect) fast = rank_lengths(ranks, n, tb, L, len);
-        const int64_t all = count(L, 0, TransferMode::Stream);
-        const int64_t shared = count(L, group, TransferMode::Stream);
+        int64_t all, shared;
+        count2(L, group, TransferMode::Stream, all, shared);
         pc.deliveries = all;
         if (output)
           pc.updates = shared;

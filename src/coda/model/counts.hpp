@@ -8,6 +8,7 @@
 #include "coda/mapping/mapping.hpp"
 #include "coda/model/machine.hpp"
 #include "coda/model/nest.hpp"
+#include "coda/model/perfect_counts.hpp"
 #include "coda/model/transfers.hpp"
 #include "coda/workload/problem.hpp"
 
@@ -55,5 +56,10 @@ void compute_counts(const workload::Problem& p, const Machine& m, const mapping:
 /// Same, with each tensor's ranks already built (build_ranks; one entry per tensor).
 void compute_counts(const workload::Problem& p, const Machine& m, const mapping::Mapping& map, const Nest& n,
                     const Ranks* ranks, Counts& out);
+
+/// Same, with the nest's facts (perfect_counts.hpp) already reset for `n`, e.g. by the capacity
+/// check, which computes the same tiles.
+void compute_counts(const workload::Problem& p, const Machine& m, const mapping::Mapping& map, const Nest& n,
+                    const Ranks* ranks, NestFacts& facts, Counts& out);
 
 }  // namespace coda::model

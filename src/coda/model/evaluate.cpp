@@ -25,15 +25,6 @@ int64_t physical_instances(const Machine& m, int level) {
   return n;
 }
 
-// Instances of `level` the mapping uses: the product of the spatial factors above it.
-int64_t used_instances(const Nest& n, int level) {
-  int64_t u = 1;
-  const int end = level >= n.num_levels ? n.num_loops : n.level_begin[size_t(level)];
-  for (int k = 0; k < end; ++k)
-    if (n.loops[size_t(k)].spatial) u *= n.loops[size_t(k)].factor;
-  return u;
-}
-
 // Time (cycles) to move r words out of and w words into one instance (0 bandwidth = unlimited).
 double transfer_cycles(double r, double w, const LevelSpec& lv) {
   double c = 0;
@@ -76,10 +67,44 @@ double transfer_cycles(double r, double w, const LevelSpec& lv) {
 }  // namespace
 
 Evaluator::Evaluator(const workload::Problem& p, const Machine& m) : p_(&p), m_(&m) {
-  for (int t = 0; t < std::min(p.num_tensors(), kMaxTensors); ++t) {
+  const int T = std::min(p.num_tensors(), kMaxTensors);
+  for (int t = 0; t < T; ++t) {
     unsupported_[size_t(t)] = unsupported_projection(p, t);
     build_ranks(p, t, ranks_[size_t(t)]);
   }
+  fixed_.build(p, ranks_.data());
+  // Figures of the machine and problem alone, in the same operation order as a per-evaluation
+  // computation would use, so the results do not depend on where they are computed.
+  out_ = p.output_index();
+  dprod_ = 1;
+  for (int t = 0; t < T; ++t)
+    if (t != out_) dprod_ *= p.tensors[size_t(t)].density;
+  for (int t = 0; t < T; ++t) {
+    if (t == out_) {
+      gate_f_[size_t(t)] = dprod_;
+    } else {
+      gate_f_[size_t(t)] = 1;
+      for (int u = 0; u < T; ++u)
+        if (u != out_ && u != t) gate_f_[size_t(t)] *= p.tensors[size_t(u)].density;
+    }
+    const auto& ten = p.tensors[size_t(t)];
+    compress_[size_t(t)] = 1;
+    if (m.num_levels > 0 && m.sparsity.compressed[size_t(t)])
+      compress_[size_t(t)] =
+          std::min(1.0, ten.density * (1.0 + double(m.sparsity.metadata_bits) / double(ten.bits)));
+  }
+  const int L = std::min(m.num_levels, kMaxLevels);
+  for (int i = 0; i < L; ++i) {
+    const auto& lv = m.levels[size_t(i)];
+    for (int t = 0; t < T; ++t)
+      words_per_element_[size_t(i)][size_t(t)] = double(p.tensors[size_t(t)].bits) / double(lv.word_bits);
+    const double inst = double(physical_instances(m, i));
+    leak_rate_[size_t(i)] = lv.leak_pj_per_cycle * inst;
+    area_um2_ += lv.area_um2 * inst;
+  }
+  if (L > 0) total_units_ = physical_instances(m, L - 1) * m.compute.fanout_x * m.compute.fanout_y;
+  compute_leak_rate_ = m.compute.leak_pj_per_cycle * double(total_units_);
+  area_um2_ += m.compute.area_um2 * double(total_units_);
 }
 
 bool check(const workload::Problem& p, const Machine& m, const mapping::Mapping& map, Nest& nest, Result& r) {
@@ -87,6 +112,11 @@ bool check(const workload::Problem& p, const Machine& m, const mapping::Mapping&
 }
 
 bool Evaluator::check(const mapping::Mapping& map, Nest& nest, Result& r) const {
+  NestFacts facts;
+  return check(map, nest, facts, r);
+}
+
+bool Evaluator::check(const mapping::Mapping& map, Nest& nest, NestFacts& facts, Result& r) const {
   const workload::Problem& p = *p_;
   const Machine& m = *m_;
   r.valid = false;
@@ -124,17 +154,11 @@ bool Evaluator::check(const mapping::Mapping& map, Nest& nest, Result& r) const 
                   m.levels[size_t(i)].name.c_str(), (long long)py, (long long)fy, child);
   }
   // Capacity: per pool (the shared capacity, or a partition), tiles x bits x buffering.
-  bool all_perfect = true;
-  for (int d = 0; d < nest.num_dims; ++d) all_perfect &= nest.perfect[size_t(d)];
-  NestTables tb;
-  if (all_perfect) build_tables(nest, tb);
+  facts.reset(nest, &fixed_);
   auto tile_of = [&](int t, int level) {
-    RankLengths len;
     const Ranks& ranks = ranks_[size_t(t)];
-    if (!all_perfect || !rank_lengths(ranks, nest, tb, level, len)) return tile_footprint(ranks, nest, level);
-    int64_t size = 1;
-    for (int ri = 0; ri < ranks.count; ++ri) size = checked_mul(size, len.len[size_t(ri)], "tile size");
-    return size;
+    const RankLengths* len = facts.lengths(ranks, nest, t, level);
+    return len ? len->size : tile_footprint(ranks, nest, level);
   };
   for (int i = 0; i < m.num_levels; ++i) {
     const auto& lv = m.levels[size_t(i)];
@@ -180,19 +204,19 @@ void Evaluator::operator()(const mapping::Mapping& map, Result& r) const {
   const workload::Problem& p = *p_;
   const Machine& m = *m_;
   Nest nest;
+  NestFacts facts;
   r = Result{};
-  if (!check(map, nest, r)) return;
-  compute_counts(p, m, map, nest, ranks_.data(), r.counts);
+  if (!check(map, nest, facts, r)) return;
+  compute_counts(p, m, map, nest, ranks_.data(), facts, r.counts);
   const Counts& c = r.counts;
   const int L = m.num_levels;
   const int T = p.num_tensors();
-  const int out = p.output_index();
+  const int out = out_;
+  const NestTables& tb = facts.tb;  // spatial_above and temporal_prefix hold for any nest
 
   // Sparsity (docs/model.md §6): densities are independent; a MAC is effectual when all its
-  // operands are non-zero.
-  double dprod = 1;
-  for (int t = 0; t < T; ++t)
-    if (t != out) dprod *= p.tensors[size_t(t)].density;
+  // operands are non-zero (dprod_, gate_f_: worked out in the constructor).
+  const double dprod = dprod_;
   const bool gate = m.sparsity.gating || m.sparsity.skipping;
   r.nonzero_macs = double(c.macs) * dprod;
 
@@ -213,23 +237,11 @@ void Evaluator::operator()(const mapping::Mapping& map, Result& r) const {
       if (!x.kept) continue;
       const double rd_pj = lv.read_pj[size_t(t)], wr_pj = lv.write_pj[size_t(t)];
       const double upd_pj = lv.update_pj[size_t(t)] > 0 ? lv.update_pj[size_t(t)] : rd_pj + wr_pj;
-      const auto& ten = p.tensors[size_t(t)];
-      const double s = double(ten.bits) / double(lv.word_bits);  // words per element
-      double compress = 1;
-      if (i == 0 && m.sparsity.compressed[size_t(t)])
-        compress = std::min(1.0, ten.density * (1.0 + double(m.sparsity.metadata_bits) / double(ten.bits)));
+      const double s = words_per_element_[size_t(i)][size_t(t)];
+      const double compress = i == 0 ? compress_[size_t(t)] : 1.0;
       // Gating at the innermost keeper: operand reads of t are skipped when another operand is
       // zero; accumulations of an all-zero product are skipped.
-      double gate_f = 1;
-      if (gate && i == innermost[size_t(t)]) {
-        if (t == out) {
-          gate_f = dprod;
-        } else {
-          gate_f = 1;
-          for (int u = 0; u < T; ++u)
-            if (u != out && u != t) gate_f *= p.tensors[size_t(u)].density;
-        }
-      }
+      const double gate_f = gate && i == innermost[size_t(t)] ? gate_f_[size_t(t)] : 1.0;
       auto& e = r.energy[size_t(i)][size_t(t)];
       if (t == out) {
         const double first = double(x.fills) * compress, rmw = double(x.rmw) * compress * gate_f,
@@ -263,7 +275,7 @@ void Evaluator::operator()(const mapping::Mapping& map, Result& r) const {
   r.bottleneck = -1;
   for (int i = 0; i < L; ++i) {
     const auto& lv = m.levels[size_t(i)];
-    const double u = double(used_instances(nest, i));
+    const double u = double(tb.spatial_above[size_t(i)]);  // instances of level i the mapping uses
     double cyc = transfer_cycles(rd_words[size_t(i)] / u, wr_words[size_t(i)] / u, lv);
     if (lv.network_bandwidth > 0) cyc = std::max(cyc, net_words[size_t(i)] / u / lv.network_bandwidth);
     r.level_cycles[size_t(i)] = cyc;
@@ -284,44 +296,40 @@ void Evaluator::operator()(const mapping::Mapping& map, Result& r) const {
       if (c.at[size_t(i)][size_t(t)].kept && t != out)
         fill_words +=
             double(c.at[size_t(i)][size_t(t)].fills) * double(p.tensors[size_t(t)].bits) / lv.word_bits;
-    exposed += fill_words / double(used_instances(nest, i)) / lv.write_bandwidth;
+    exposed += fill_words / double(tb.spatial_above[size_t(i)]) / lv.write_bandwidth;
   }
   for (int i = 0; i + 1 < L; ++i) {
     const auto& lv = m.levels[size_t(i)];
     if (lv.latency_cycles <= 0) continue;
-    int64_t bursts = 1;
-    if (m.levels[size_t(i + 1)].multiple_buffering < 2)
-      for (int k = 0; k < nest.level_begin[size_t(i + 1)]; ++k)
-        if (!nest.loops[size_t(k)].spatial) bursts *= nest.loops[size_t(k)].factor;
+    // Bursts: iterations of the temporal loops above level i + 1 (one if it double-buffers).
+    const int64_t bursts = m.levels[size_t(i + 1)].multiple_buffering < 2
+                               ? tb.temporal_prefix[size_t(nest.level_begin[size_t(i + 1)])]
+                               : 1;
     exposed += double(lv.latency_cycles) * double(bursts);
   }
   for (int i = 0; i < L; ++i) {
     const auto& lv = m.levels[size_t(i)];
     if (lv.topology != Topology::Systolic) continue;
-    int64_t ux = 1, uy = 1, passes = 1;
+    int64_t ux = 1, uy = 1;
     for (const auto& l : map.levels[size_t(i)].spatial) (l.axis == mapping::Axis::X ? ux : uy) *= l.factor;
-    for (int k = 0; k < nest.level_begin[size_t(i + 1 < L ? i + 1 : L)]; ++k)
-      if (!nest.loops[size_t(k)].spatial) passes *= nest.loops[size_t(k)].factor;
+    const int64_t passes = tb.temporal_prefix[size_t(nest.level_begin[size_t(i + 1 < L ? i + 1 : L)])];
     exposed += double(ux + uy - 2) * double(passes);
   }
   r.exposed_cycles = exposed;
   r.cycles = steady + exposed;
 
-  r.total_units = physical_instances(m, L - 1) * m.compute.fanout_x * m.compute.fanout_y;
-  r.active_units = used_instances(nest, L);
+  r.total_units = total_units_;
+  r.active_units = tb.spatial_above[size_t(L)];
   const double useful = m.sparsity.skipping ? r.nonzero_macs : double(c.macs);
   r.utilization = r.cycles > 0 ? useful / (r.cycles * double(r.total_units)) : 0;
 
-  double leak = 0, area = 0;
+  double leak = 0;
   for (int i = 0; i < L; ++i) {
-    const double inst = double(physical_instances(m, i));
-    r.leak_pj[size_t(i)] = m.levels[size_t(i)].leak_pj_per_cycle * inst * r.cycles;
+    r.leak_pj[size_t(i)] = leak_rate_[size_t(i)] * r.cycles;
     leak += r.leak_pj[size_t(i)];
-    area += m.levels[size_t(i)].area_um2 * inst;
   }
-  r.compute_leak_pj = m.compute.leak_pj_per_cycle * double(r.total_units) * r.cycles;
-  area += m.compute.area_um2 * double(r.total_units);
-  r.area_um2 = area;
+  r.compute_leak_pj = compute_leak_rate_ * r.cycles;
+  r.area_um2 = area_um2_;
   double e = r.mac_energy_pj + leak + r.compute_leak_pj;
   for (int i = 0; i < L; ++i) e += r.level_energy_pj[size_t(i)];
   r.energy_pj = e;

@@ -9,6 +9,7 @@
 #include "coda/mapping/mapping.hpp"
 #include "coda/model/counts.hpp"
 #include "coda/model/machine.hpp"
+#include "coda/model/perfect_counts.hpp"
 #include "coda/model/transfers.hpp"
 #include "coda/workload/problem.hpp"
 
@@ -79,10 +80,23 @@ class Evaluator {
   bool check(const mapping::Mapping& map, Nest& nest, Result& result) const;
 
  private:
+  bool check(const mapping::Mapping& map, Nest& nest, NestFacts& facts, Result& result) const;
+
   const workload::Problem* p_;
   const Machine* m_;
   std::array<Ranks, kMaxTensors> ranks_;
   std::array<const char*, kMaxTensors> unsupported_{};
+  FixedLengths fixed_;
+  // Figures of the problem and machine alone (docs/model.md §5-§6).
+  int out_ = 0;                                 ///< the output tensor
+  double dprod_ = 1;                            ///< product of the operand densities
+  std::array<double, kMaxTensors> gate_f_{};    ///< gating factor at a tensor's innermost keeper
+  std::array<double, kMaxTensors> compress_{};  ///< DRAM compression factor per tensor
+  std::array<std::array<double, kMaxTensors>, kMaxLevels> words_per_element_{};
+  std::array<double, kMaxLevels> leak_rate_{};  ///< leakage of all instances of a level, pJ/cycle
+  double compute_leak_rate_ = 0;
+  double area_um2_ = 0;
+  int64_t total_units_ = 0;
 };
 
 }  // namespace coda::model

@@ -49,12 +49,16 @@ std::string build_nest(const workload::Problem& p, const mapping::Mapping& m, in
   // partial, but a loop whose later iterations are all empty is a malformed mapping.
   for (int k = 0; k < n; ++k) {
     const auto& l = out.loops[size_t(k)];
-    const int64_t useful = (p.bounds[size_t(l.dim)] + l.stride - 1) / l.stride;
-    if (l.factor > useful)
+    // factor > ceil(bound / stride) <=> (factor - 1) * stride >= bound; no overflow, since
+    // factor * stride is at most the product of the dimension's factors. (No division: this runs
+    // for every loop of every evaluation.)
+    if ((l.factor - 1) * l.stride >= p.bounds[size_t(l.dim)]) {
+      const int64_t useful = (p.bounds[size_t(l.dim)] + l.stride - 1) / l.stride;
       return fmt::format(
           "level {}: loop {}{} has {} iterations but {} (bound {}, {} per iteration) needs at most {}",
           l.level, p.dim_names[size_t(l.dim)], l.factor, l.factor, p.dim_names[size_t(l.dim)],
           p.bounds[size_t(l.dim)], l.stride, useful);
+    }
   }
   for (int d = 0; d < p.num_dims(); ++d) {
     if (running[size_t(d)] < p.bounds[size_t(d)])

@@ -60,6 +60,41 @@ int64_t span_of(const Term* t, int n) {
 
 }  // namespace
 
+void FixedLengths::build(const workload::Problem& p, const Ranks* ranks_of) {
+  whole_ok.fill(false);
+  point_ok.fill(false);
+  if (p.num_dims() > kMaxDims) return;  // no nest of this problem can be built
+  std::array<int64_t, kMaxDims> bound, one;
+  const int D = p.num_dims();
+  for (int d = 0; d < D; ++d) {
+    bound[size_t(d)] = p.bounds[size_t(d)];
+    one[size_t(d)] = 1;
+  }
+  for (int t = 0; t < std::min(p.num_tensors(), kMaxTensors); ++t) {
+    whole_ok[size_t(t)] = rank_lengths(ranks_of[t], bound.data(), bound.data(), whole[size_t(t)]);
+    point_ok[size_t(t)] = rank_lengths(ranks_of[t], one.data(), bound.data(), point[size_t(t)]);
+  }
+}
+
+const RankLengths* NestFacts::compute(const Ranks& ranks, const Nest& n, int tensor, int level) {
+  if (fixed_ && level == 0)
+    return fixed_->whole_ok[size_t(tensor)] ? &fixed_->whole[size_t(tensor)] : nullptr;
+  if (fixed_ && level == n.num_levels)
+    return fixed_->point_ok[size_t(tensor)] ? &fixed_->point[size_t(tensor)] : nullptr;
+  RankLengths& len = len_[size_t(tensor)][size_t(level)];
+  const bool ok = rank_lengths(ranks, n, tb, level, len);
+  state_[size_t(tensor)][size_t(level)] = ok ? 1 : -1;
+  return ok ? &len : nullptr;
+}
+
+void NestFacts::reset(const Nest& n, const FixedLengths* fixed) {
+  fixed_ = fixed;
+  perfect = true;
+  for (int d = 0; d < n.num_dims; ++d) perfect &= n.perfect[size_t(d)];
+  build_tables(n, tb);  // spatial_above and temporal_prefix serve imperfect nests too
+  for (auto& row : state_) row.fill(0);
+}
+
 void build_tables(const Nest& n, NestTables& out) {
   const int L = n.num_levels;
   std::array<int64_t, kMaxDims> cur;
@@ -88,18 +123,21 @@ void build_tables(const Nest& n, NestTables& out) {
 }
 
 bool rank_lengths(const Ranks& ranks, const Nest& n, const NestTables& tb, int level, RankLengths& len) {
-  const auto& ext = tb.extent[size_t(level)];
-  for (int ri = 0; ri < ranks.count; ++ri) {
+  return rank_lengths(ranks, tb.extent[size_t(level)].data(), n.bound.data(), len);
+}
+
+bool rank_lengths(const Ranks& ranks, const int64_t* ext, const int64_t* bound, RankLengths& len) {
+  int64_t size = 1, single = 1;
+  for (int q = 0; q < ranks.num_real; ++q) {
+    const int ri = ranks.real[size_t(q)];
     const RankInfo& r = ranks.r[size_t(ri)];
     len.scale[size_t(ri)] = 1;
-    if (r.pseudo) {
-      len.len[size_t(ri)] = 1;
-      continue;
-    }
     if (r.ndims == 1) {
       // A one-dimension rank is a bijective image of its dimension whatever the coefficient.
       const int d = r.dims[0];
-      len.len[size_t(ri)] = std::min(ext[size_t(d)], n.bound[size_t(d)]);
+      const int64_t l = std::min(ext[d], bound[d]);
+      len.len[size_t(ri)] = l;
+      single = checked_mul(single, l, "tile size");
       continue;
     }
     // The contiguity test of rank_interval (transfers.cpp) on [0, extent) per dimension.
@@ -107,37 +145,56 @@ bool rank_lengths(const Ranks& ranks, const Nest& n, const NestTables& tb, int l
     int nt = 0;
     for (int k = 0; k < r.ndims; ++k) {
       const int d = r.dims[size_t(k)];
-      const int64_t e = std::min(ext[size_t(d)], n.bound[size_t(d)]);
+      const int64_t e = std::min(ext[d], bound[d]);
       if (e > 1) t[size_t(nt++)] = {r.coef[size_t(k)], e - 1};
     }
     if (nt <= 1) {
       // One moving dimension at this level: coef * [0, e), a progression of step coef.
       len.len[size_t(ri)] = nt ? t[0].ext + 1 : 1;
       len.scale[size_t(ri)] = nt ? t[0].coef : 1;
+      size = checked_mul(size, len.len[size_t(ri)], "tile size");
       continue;
     }
     sort_terms(t.data(), nt);
-    const int64_t size = lattice_size(t.data(), nt, 1);
+    const int64_t l = lattice_size(t.data(), nt, 1);
     // The tile must be an interval for the shift arithmetic of perfect_count.
-    if (size < 0 || size != span_of(t.data(), nt) + 1) return false;
-    len.len[size_t(ri)] = size;
+    if (l < 0 || l != span_of(t.data(), nt) + 1) return false;
+    len.len[size_t(ri)] = l;
+    size = checked_mul(size, l, "tile size");
   }
+  len.single_size = single;
+  len.size = checked_mul(size, single, "tile size");
   return true;
 }
 
-int64_t perfect_count(const Ranks& ranks, const Nest& n, const NestTables& tb, const RankLengths& len,
-                      int child, uint64_t group_mask, TransferMode mode) {
-  const int end = n.level_begin[size_t(child)];  // loops above the child (level_begin[L] = num_loops)
+namespace {
+
+// One group mask's share of perfect_counts: its lattice per rank and its running total.
+struct Variant {
+  int64_t instances;
+  bool plain;                               // no group term: each rank's union is its own tile
+  const int64_t* U;                         // per rank: size of the union of the members' sets
+  std::array<Term, kMaxLoops> sorted;       // group terms, by rank, each rank's sorted by coefficient
+  std::array<int8_t, 2 * kMaxDims> gb, ge;  // rank ri's terms are sorted[gb[ri], ge[ri])
+  std::array<int64_t, 2 * kMaxDims> u_store;
+  int64_t prod_u, prod_single_u, total;
+  bool declined;
+  bool alias;  // plain like variant 0: the same total, only the instances differ
+};
+
+// Sets up v for `group_mask`; false when a lattice is not countable term by term.
+bool prepare(const Ranks& ranks, const Nest& n, const NestTables& tb, const RankLengths& len, int child,
+             uint64_t group_mask, Variant& v) {
   // Children that differ only in the group loops share a transfer: one instance per combination of
   // the other spatial loops above the child, and per rank a lattice of member offsets.
-  int64_t instances = tb.spatial_above[size_t(child)];
-  std::array<Term, kMaxLoops> gt;  // group terms, grouped by rank
+  std::array<Term, kMaxLoops> gt;
   std::array<int8_t, kMaxLoops> g_rank;
   int ng = 0;
+  int64_t members = 1;  // group loops are spatial loops above the child: members divides instances
   for (uint64_t g = group_mask; g; g &= g - 1) {
     const int k = __builtin_ctzll(g);
     const auto& l = n.loops[size_t(k)];
-    instances /= l.factor;  // exact: group loops are spatial loops above the child
+    members *= l.factor;
     const int ri = ranks.rank_of_dim[size_t(l.dim)];
     if (l.factor == 1 || ri < 0 || ranks.r[size_t(ri)].pseudo) continue;
     const RankInfo& r = ranks.r[size_t(ri)];
@@ -149,48 +206,77 @@ int64_t perfect_count(const Ranks& ranks, const Nest& n, const NestTables& tb, c
     g_rank[size_t(ng)] = int8_t(ri);
     ++ng;
   }
-  // Per rank: its group terms sorted by coefficient, [gb, ge) in `sorted`.
-  std::array<Term, kMaxLoops> sorted;
-  std::array<int8_t, 2 * kMaxDims> gb, ge;
-  std::array<int64_t, 2 * kMaxDims> U;
+  v.instances = members == 1 ? tb.spatial_above[size_t(child)] : tb.spatial_above[size_t(child)] / members;
+  v.plain = ng == 0;
+  if (v.plain) {
+    v.U = len.len.data();
+    v.prod_u = len.size;
+    v.prod_single_u = len.single_size;
+    return true;
+  }
+  v.U = v.u_store.data();
   int64_t prod_u = 1, prod_single_u = 1;
-  {
-    int pos = 0;
-    for (int ri = 0; ri < ranks.count; ++ri) {
-      gb[size_t(ri)] = int8_t(pos);
-      for (int q = 0; q < ng; ++q)
-        if (g_rank[size_t(q)] == ri) sorted[size_t(pos++)] = gt[size_t(q)];
-      ge[size_t(ri)] = int8_t(pos);
-      const RankInfo& r = ranks.r[size_t(ri)];
-      if (r.pseudo) {
-        U[size_t(ri)] = 1;  // {0} for some member while any has work: all do in a perfect nest
-        continue;
-      }
+  int pos = 0;
+  for (int rq = 0; rq < ranks.num_real; ++rq) {
+    const int ri = ranks.real[size_t(rq)];
+    v.gb[size_t(ri)] = int8_t(pos);
+    for (int q = 0; q < ng; ++q)
+      if (g_rank[size_t(q)] == ri) v.sorted[size_t(pos++)] = gt[size_t(q)];
+    v.ge[size_t(ri)] = int8_t(pos);
+    const RankInfo& r = ranks.r[size_t(ri)];
+    const int nt = pos - v.gb[size_t(ri)];
+    int64_t u = len.len[size_t(ri)];
+    if (nt) {
       // A progression of step `scale` (see RankLengths): its group lattice must step in multiples
       // of it, and then everything is counted in units of the step.
+      Term* t = v.sorted.data() + v.gb[size_t(ri)];
       const int64_t a = len.scale[size_t(ri)];
       if (a != 1)
-        for (int q = gb[size_t(ri)]; q < pos; ++q) {
-          if (sorted[size_t(q)].coef % a != 0) return -1;
-          sorted[size_t(q)].coef /= a;
+        for (int q = 0; q < nt; ++q) {
+          if (t[q].coef % a != 0) return false;
+          t[q].coef /= a;
         }
-      sort_terms(sorted.data() + gb[size_t(ri)], pos - gb[size_t(ri)]);
-      const int64_t u =
-          lattice_size(sorted.data() + gb[size_t(ri)], pos - gb[size_t(ri)], len.len[size_t(ri)]);
-      if (u < 0) return -1;
-      U[size_t(ri)] = u;
-      prod_u = checked_mul(prod_u, u, "transfers");
-      if (r.ndims == 1) prod_single_u = checked_mul(prod_single_u, u, "transfers");
+      sort_terms(t, nt);
+      u = lattice_size(t, nt, u);
+      if (u < 0) return false;
     }
+    v.u_store[size_t(ri)] = u;
+    prod_u = checked_mul(prod_u, u, "transfers");
+    if (r.ndims == 1) prod_single_u = checked_mul(prod_single_u, u, "transfers");
   }
-  if (mode == TransferMode::Stream)
-    return checked_mul(checked_mul(prod_u, tb.temporal_prefix[size_t(end)], "transfers"), instances,
-                       "transfers");
+  v.prod_u = prod_u;
+  v.prod_single_u = prod_single_u;
+  return true;
+}
+
+}  // namespace
+
+void perfect_counts(const Ranks& ranks, const Nest& n, const NestTables& tb, const RankLengths& len,
+                    int child, const uint64_t* group_masks, int num, TransferMode mode, int64_t* out) {
+  const int end = n.level_begin[size_t(child)];  // loops above the child (level_begin[L] = num_loops)
+  std::array<Variant, 2> vs;
+  int live = 0;
+  for (int q = 0; q < num; ++q) {
+    Variant& v = vs[size_t(q)];
+    v.declined = !prepare(ranks, n, tb, len, child, group_masks[q], v);
+    v.alias = q > 0 && !v.declined && v.plain && vs[0].plain && !vs[0].declined;
+    v.total = v.prod_u;
+    live += !v.declined;
+  }
+  if (mode == TransferMode::Stream || live == 0) {
+    for (int q = 0; q < num; ++q) {
+      const Variant& v = vs[size_t(q)];
+      out[q] = v.declined ? -1
+                          : checked_mul(checked_mul(v.prod_u, tb.temporal_prefix[size_t(end)], "transfers"),
+                                        v.instances, "transfers");
+    }
+    return;
+  }
 
   // Fill (and Drain: equal for perfect nests, docs/model.md §3): the first tile, then per kind of
   // step (temporal loop k advancing while the loops inside it wrap) prefix[k] * (f_k - 1) contexts
-  // that each transfer prod_u - prod_w words, w_r = U_r - V_r.
-  int64_t total = prod_u;
+  // that each transfer prod_u - prod_w words, w_r = U_r - V_r. The walk is the same for every
+  // group mask; only the lattices differ.
   std::array<int64_t, kMaxDims> inner_ob;  // where each dimension's inner loops stand before wrapping
   std::fill_n(inner_ob.begin(), n.num_dims, int64_t(0));
   uint32_t moved = 0;
@@ -203,43 +289,66 @@ int64_t perfect_count(const Ranks& ranks, const Nest& n, const NestTables& tb, c
         // A one-dimension rank that moves moves by at least its tile length, so V_r = U_r and
         // w_r = 0: every context from here outwards transfers prod_u words. The remaining kinds of
         // step number sum_{j <= k} prefix[j] * (f_j - 1) = prefix[k + 1] - 1 (telescoping).
-        total = checked_add(total, checked_mul(prod_u, tb.temporal_prefix[size_t(k + 1)] - 1, "transfers"),
-                            "transfers");
+        for (int q = 0; q < num; ++q) {
+          Variant& v = vs[size_t(q)];
+          if (v.declined || v.alias) continue;
+          v.total =
+              checked_add(v.total, checked_mul(v.prod_u, tb.temporal_prefix[size_t(k + 1)] - 1, "transfers"),
+                          "transfers");
+        }
         break;
       }
-      int64_t prod_w = prod_single_u;
-      for (int q = 0; q < ranks.num_multi; ++q) {
-        const int ri = ranks.multi[size_t(q)];
-        const RankInfo& r = ranks.r[size_t(ri)];
-        int64_t w = U[size_t(ri)];
-        if (ranks.dim_mask[size_t(ri)] & moved) {
-          int64_t shift = 0;  // new - old position of the rank's interval
-          for (int kk = 0; kk < r.ndims; ++kk) {
-            const int d = r.dims[size_t(kk)];
-            shift += r.coef[size_t(kk)] * ((d == l.dim ? l.stride : 0) - inner_ob[size_t(d)]);
+      const int64_t contexts = checked_mul(tb.temporal_prefix[size_t(k)], l.factor - 1, "transfers");
+      for (int q = 0; q < num; ++q) {
+        Variant& v = vs[size_t(q)];
+        if (v.declined || v.alias) continue;
+        int64_t prod_w = v.prod_single_u;
+        for (int mi = 0; mi < ranks.num_multi; ++mi) {
+          const int ri = ranks.multi[size_t(mi)];
+          const RankInfo& r = ranks.r[size_t(ri)];
+          int64_t w = v.U[size_t(ri)];
+          if (ranks.dim_mask[size_t(ri)] & moved) {
+            int64_t shift = 0;  // new - old position of the rank's interval
+            for (int kk = 0; kk < r.ndims; ++kk) {
+              const int d = r.dims[size_t(kk)];
+              shift += r.coef[size_t(kk)] * ((d == l.dim ? l.stride : 0) - inner_ob[size_t(d)]);
+            }
+            // Each member's new \ old is one interval of min(|shift|, len) elements at a fixed
+            // place relative to the member, so the union over members is the same lattice sum.
+            // For a progression of step a, a shift that is not a multiple of a leaves no overlap.
+            const int64_t a = len.scale[size_t(ri)];
+            const int64_t dist = shift < 0 ? -shift : shift;
+            const int64_t piece = a == 1          ? std::min(dist, len.len[size_t(ri)])
+                                  : dist % a != 0 ? len.len[size_t(ri)]
+                                                  : std::min(dist / a, len.len[size_t(ri)]);
+            const int64_t gv = v.plain ? piece
+                                       : lattice_size(v.sorted.data() + v.gb[size_t(ri)],
+                                                      v.ge[size_t(ri)] - v.gb[size_t(ri)], piece);
+            if (gv < 0) {
+              v.declined = true;
+              break;
+            }
+            w = v.U[size_t(ri)] - gv;
           }
-          // Each member's new \ old is one interval of min(|shift|, len) elements at a fixed place
-          // relative to the member, so the union over members is the same lattice sum. For a
-          // progression of step a, a shift that is not a multiple of a leaves no overlap.
-          const int64_t a = len.scale[size_t(ri)];
-          const int64_t dist = shift < 0 ? -shift : shift;
-          const int64_t piece = dist % a != 0 ? len.len[size_t(ri)] : std::min(dist / a, len.len[size_t(ri)]);
-          const int64_t v =
-              lattice_size(sorted.data() + gb[size_t(ri)], ge[size_t(ri)] - gb[size_t(ri)], piece);
-          if (v < 0) return -1;
-          w = U[size_t(ri)] - v;
+          prod_w = checked_mul(prod_w, w, "transfers");
         }
-        prod_w = checked_mul(prod_w, w, "transfers");
+        if (!v.declined)
+          v.total = checked_add(v.total, checked_mul(v.prod_u - prod_w, contexts, "transfers"), "transfers");
       }
-      total = checked_add(
-          total,
-          checked_mul(prod_u - prod_w, checked_mul(tb.temporal_prefix[size_t(k)], l.factor - 1, "transfers"),
-                      "transfers"),
-          "transfers");
     }
     inner_ob[size_t(l.dim)] += (l.factor - 1) * l.stride;
   }
-  return checked_mul(total, instances, "transfers");
+  for (int q = 0; q < num; ++q) {
+    const Variant& v = vs[size_t(q)];
+    out[q] = v.declined ? -1 : checked_mul(v.alias ? vs[0].total : v.total, v.instances, "transfers");
+  }
+}
+
+int64_t perfect_count(const Ranks& ranks, const Nest& n, const NestTables& tb, const RankLengths& len,
+                      int child, uint64_t group_mask, TransferMode mode) {
+  int64_t c;
+  perfect_counts(ranks, n, tb, len, child, &group_mask, 1, mode, &c);
+  return c;
 }
 
 }  // namespace coda::model

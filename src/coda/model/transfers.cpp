@@ -39,7 +39,7 @@ void build_ranks(const workload::Problem& p, int t, Ranks& out) {
   }
   out.rank_of_dim.fill(-1);
   out.single_dims = out.relevant_dims = 0;
-  out.num_multi = 0;
+  out.num_multi = out.num_real = 0;
   for (int k = 0; k < out.count; ++k) {
     const RankInfo& ri = out.r[size_t(k)];
     uint32_t mask = 0;
@@ -49,6 +49,7 @@ void build_ranks(const workload::Problem& p, int t, Ranks& out) {
     }
     out.dim_mask[size_t(k)] = mask;
     if (ri.pseudo) continue;
+    out.real[size_t(out.num_real++)] = int8_t(k);
     out.relevant_dims |= mask;
     if (ri.ndims == 1)
       out.single_dims |= mask;

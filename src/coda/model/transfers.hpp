@@ -41,6 +41,8 @@ struct Ranks {
   uint32_t relevant_dims = 0;                   ///< dimensions of all non-pseudo ranks
   int num_multi = 0;                            ///< ranks over several dimensions (sliding windows)
   std::array<int8_t, kMaxDims> multi;
+  int num_real = 0;  ///< ranks that are not pseudo ranks
+  std::array<int8_t, 2 * kMaxDims> real;
 };
 
 /// The ranks of one tensor as the counting sees them (built once per tensor and evaluation).
