@@ -7,12 +7,15 @@
 
 #include <algorithm>
 #include <map>
+#include <vector>
 
 #include "coda/common/rng.hpp"
 #include "coda/io/arch_loader.hpp"
 #include "coda/io/layer_loader.hpp"
 #include "coda/io/mapping_yaml.hpp"
+#include "coda/mapping/dataflows.hpp"
 #include "coda/mapping/factorization.hpp"
+#include "coda/mapping/mapspace.hpp"
 #include "coda/model/bind.hpp"
 #include "coda/model/evaluate.hpp"
 
@@ -124,6 +127,44 @@ void BM_EvaluateEyerissConv3RS(benchmark::State& state) {
   state.counters["evals/s"] = benchmark::Counter(double(state.iterations()), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_EvaluateEyerissConv3RS);
+
+// What the mapper evaluates: 256 valid points of the dataflow's mapspace (uniform samples, the
+// mapper's own draw), round-robin.
+void BM_EvaluateMapspace(benchmark::State& state, const char* arch, const char* layer, const char* dataflow,
+                         int64_t batch) {
+  auto a = io::load_architecture(arch);
+  auto l = io::load_layer(layer, batch);
+  auto m = model::bind(a, model::library_for(a), l.problem);
+  mapping::Mapspace ms(l.problem, m, mapping::dataflow_constraints(dataflow, l.problem, m));
+  const model::Evaluator eval(l.problem, m);
+  std::vector<mapping::Mapping> maps;
+  model::Result r;
+  Rng rng(42);
+  for (int tries = 0; tries < 200000 && maps.size() < 256; ++tries) {
+    mapping::Point pt;
+    if (!ms.sample(rng, pt)) continue;
+    auto map = ms.to_mapping(pt);
+    eval(map, r);
+    if (r.valid) maps.push_back(std::move(map));
+  }
+  if (maps.empty()) {
+    state.SkipWithError("no valid mapping sampled");
+    return;
+  }
+  size_t k = 0;
+  for (auto _ : state) {
+    eval(maps[k], r);
+    benchmark::DoNotOptimize(r.energy_pj);
+    k = (k + 1) % maps.size();
+  }
+  state.counters["evals/s"] = benchmark::Counter(double(state.iterations()), benchmark::Counter::kIsRate);
+  state.counters["mappings"] = double(maps.size());
+}
+BENCHMARK_CAPTURE(BM_EvaluateMapspace, eyeriss_rs_alexnet_conv1, "eyeriss", "alexnet:conv1", "rs", 4);
+BENCHMARK_CAPTURE(BM_EvaluateMapspace, eyeriss_rs_alexnet_conv2, "eyeriss", "alexnet:conv2", "rs", 4);
+BENCHMARK_CAPTURE(BM_EvaluateMapspace, eyeriss_rs_alexnet_conv3, "eyeriss", "alexnet:conv3", "rs", 4);
+BENCHMARK_CAPTURE(BM_EvaluateMapspace, eyeriss_rs_alexnet_conv4, "eyeriss", "alexnet:conv4", "rs", 4);
+BENCHMARK_CAPTURE(BM_EvaluateMapspace, eyeriss_rs_alexnet_conv5, "eyeriss", "alexnet:conv5", "rs", 4);
 
 BENCHMARK_CAPTURE(BM_Evaluate, eyeriss_alexnet_conv1, "eyeriss", "alexnet:conv1", 4);
 BENCHMARK_CAPTURE(BM_Evaluate, eyeriss_alexnet_conv3, "eyeriss", "alexnet:conv3", 4);

@@ -52,8 +52,10 @@ void compute_counts(const workload::Problem& p, const Machine& m, const mapping:
   out.compute_steps = all_perfect ? facts.tb.temporal_prefix[size_t(n.num_loops)] : count_compute_steps(n);
   // The spatial loops of each level (bit k = nest loop k), from which group_mask's sets are ORs.
   std::array<uint64_t, kMaxLevels> spatial_bits{};
+  // Loops of factor 1 are left out: they neither group children nor change a count.
   for (int k = 0; k < n.num_loops; ++k)
-    if (n.loops[size_t(k)].spatial) spatial_bits[size_t(n.loops[size_t(k)].level)] |= uint64_t(1) << k;
+    if (n.loops[size_t(k)].spatial && n.loops[size_t(k)].factor > 1)
+      spatial_bits[size_t(n.loops[size_t(k)].level)] |= uint64_t(1) << k;
   for (int t = 0; t < T; ++t) {
     const bool output = p.tensors[size_t(t)].is_output;
     const Ranks& ranks = ranks_of[size_t(t)];

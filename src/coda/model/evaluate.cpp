@@ -73,6 +73,20 @@ Evaluator::Evaluator(const workload::Problem& p, const Machine& m) : p_(&p), m_(
     build_ranks(p, t, ranks_[size_t(t)]);
   }
   fixed_.build(p, ranks_.data());
+  supported_ = p.num_tensors() <= kMaxTensors;
+  for (int t = 0; t < T; ++t) {
+    supported_ = supported_ && !unsupported_[size_t(t)][0];
+    all_tensors_ |= 1u << t;
+  }
+  for (int i = 0; i < std::min(m.num_levels, kMaxLevels); ++i) {
+    const auto& lv = m.levels[size_t(i)];
+    for (int t = 0; t < T; ++t)
+      if (lv.may_keep[size_t(t)]) may_keep_[size_t(i)] |= 1u << t;
+    // Bits of tensors the problem does not have are never kept: model::check tests only these.
+    may_keep_[size_t(i)] |= ~all_tensors_;
+    bounded_[size_t(i)] = lv.capacity_words > 0;
+    for (int64_t w : lv.partition_words) bounded_[size_t(i)] = bounded_[size_t(i)] || w > 0;
+  }
   // Figures of the machine and problem alone, in the same operation order as a per-evaluation
   // computation would use, so the results do not depend on where they are computed.
   out_ = p.output_index();
@@ -129,7 +143,12 @@ bool Evaluator::check(const mapping::Mapping& map, Nest& nest, NestFacts& facts,
     std::string why = build_nest(p, map, m.num_levels, nest);
     if (!why.empty()) return fail(r, "%s", why.c_str());
   }
-  for (int t = 0; t < p.num_tensors(); ++t) {
+  // Keep/bypass rules as bit masks; the loop below, which names the first broken rule, runs only
+  // when one is broken.
+  bool keep_ok = supported_ && (map.levels[0].keep & all_tensors_) == all_tensors_;
+  for (int i = 0; i < m.num_levels && keep_ok; ++i)
+    keep_ok = (map.levels[size_t(i)].keep & ~may_keep_[size_t(i)]) == 0;
+  for (int t = 0; t < p.num_tensors() && !keep_ok; ++t) {
     const char* why = unsupported_[size_t(t)];
     if (why[0]) return fail(r, "tensor %s: %s", p.tensors[size_t(t)].name.c_str(), why);
     if (!map.levels[0].keeps(t))
@@ -162,6 +181,7 @@ bool Evaluator::check(const mapping::Mapping& map, Nest& nest, NestFacts& facts,
   };
   for (int i = 0; i < m.num_levels; ++i) {
     const auto& lv = m.levels[size_t(i)];
+    if (!bounded_[size_t(i)]) continue;                // no capacity to exceed
     std::array<int64_t, kMaxTensors + 1> need_bits{};  // [0] shared, [1 + k] partition k
     std::array<int, kMaxTensors + 1> last_tensor{};
     last_tensor.fill(-1);

@@ -87,6 +87,10 @@ class Evaluator {
   std::array<Ranks, kMaxTensors> ranks_;
   std::array<const char*, kMaxTensors> unsupported_{};
   FixedLengths fixed_;
+  bool supported_ = false;                       ///< every tensor's projection is supported
+  uint32_t all_tensors_ = 0;                     ///< bit t for every tensor of the problem
+  std::array<uint32_t, kMaxLevels> may_keep_{};  ///< bit t: level may keep t (or t is not a tensor)
+  std::array<bool, kMaxLevels> bounded_{};       ///< the level has a capacity or partition limit
   // Figures of the problem and machine alone (docs/model.md §5-§6).
   int out_ = 0;                                 ///< the output tensor
   double dprod_ = 1;                            ///< product of the operand densities

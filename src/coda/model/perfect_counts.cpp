@@ -195,13 +195,9 @@ bool prepare(const Ranks& ranks, const Nest& n, const NestTables& tb, const Rank
     const int k = __builtin_ctzll(g);
     const auto& l = n.loops[size_t(k)];
     members *= l.factor;
+    const int64_t coef = ranks.dim_coef[size_t(l.dim)];
+    if (l.factor == 1 || coef == 0) continue;  // no term: the members share the rank's set
     const int ri = ranks.rank_of_dim[size_t(l.dim)];
-    if (l.factor == 1 || ri < 0 || ranks.r[size_t(ri)].pseudo) continue;
-    const RankInfo& r = ranks.r[size_t(ri)];
-    int64_t coef = 1;  // a one-dimension rank counts in its dimension's coordinates
-    if (r.ndims > 1)
-      for (int q = 0; q < r.ndims; ++q)
-        if (r.dims[size_t(q)] == l.dim) coef = r.coef[size_t(q)];
     gt[size_t(ng)] = {coef * l.stride, l.factor - 1};
     g_rank[size_t(ng)] = int8_t(ri);
     ++ng;
@@ -215,34 +211,50 @@ bool prepare(const Ranks& ranks, const Nest& n, const NestTables& tb, const Rank
     return true;
   }
   v.U = v.u_store.data();
-  int64_t prod_u = 1, prod_single_u = 1;
-  int pos = 0;
-  for (int rq = 0; rq < ranks.num_real; ++rq) {
-    const int ri = ranks.real[size_t(rq)];
-    v.gb[size_t(ri)] = int8_t(pos);
-    for (int q = 0; q < ng; ++q)
-      if (g_rank[size_t(q)] == ri) v.sorted[size_t(pos++)] = gt[size_t(q)];
-    v.ge[size_t(ri)] = int8_t(pos);
-    const RankInfo& r = ranks.r[size_t(ri)];
-    const int nt = pos - v.gb[size_t(ri)];
-    int64_t u = len.len[size_t(ri)];
-    if (nt) {
-      // A progression of step `scale` (see RankLengths): its group lattice must step in multiples
-      // of it, and then everything is counted in units of the step.
-      Term* t = v.sorted.data() + v.gb[size_t(ri)];
-      const int64_t a = len.scale[size_t(ri)];
-      if (a != 1)
-        for (int q = 0; q < nt; ++q) {
-          if (t[q].coef % a != 0) return false;
-          t[q].coef /= a;
-        }
-      sort_terms(t, nt);
-      u = lattice_size(t, nt, u);
-      if (u < 0) return false;
+  // Ranks without a group term keep their own tile; the walk reads U and the term range of the
+  // multi-dimension ones.
+  for (int mi = 0; mi < ranks.num_multi; ++mi) {
+    const int ri = ranks.multi[size_t(mi)];
+    v.gb[size_t(ri)] = v.ge[size_t(ri)] = 0;
+    v.u_store[size_t(ri)] = len.len[size_t(ri)];
+  }
+  // The few group terms sorted by (rank, coefficient), so that each rank's are one run.
+  for (int i = 1; i < ng; ++i) {
+    const Term x = gt[size_t(i)];
+    const int8_t xr = g_rank[size_t(i)];
+    int j = i - 1;
+    while (j >= 0 && (g_rank[size_t(j)] > xr || (g_rank[size_t(j)] == xr && gt[size_t(j)].coef > x.coef))) {
+      gt[size_t(j + 1)] = gt[size_t(j)];
+      g_rank[size_t(j + 1)] = g_rank[size_t(j)];
+      --j;
     }
+    gt[size_t(j + 1)] = x;
+    g_rank[size_t(j + 1)] = xr;
+  }
+  int64_t prod_u = len.size, prod_single_u = len.single_size;
+  for (int b = 0, e = 0; b < ng; b = e) {
+    const int ri = g_rank[size_t(b)];
+    while (e < ng && g_rank[size_t(e)] == ri) ++e;
+    // A progression of step `scale` (see RankLengths): its group lattice must step in multiples of
+    // it, and then everything is counted in units of the step (which keeps the terms sorted).
+    const int64_t a = len.scale[size_t(ri)];
+    for (int q = b; q < e; ++q) {
+      Term t = gt[size_t(q)];
+      if (a != 1) {
+        if (t.coef % a != 0) return false;
+        t.coef /= a;
+      }
+      v.sorted[size_t(q)] = t;
+    }
+    const int64_t l = len.len[size_t(ri)];
+    const int64_t u = lattice_size(v.sorted.data() + b, e - b, l);
+    if (u < 0) return false;
+    v.gb[size_t(ri)] = int8_t(b);
+    v.ge[size_t(ri)] = int8_t(e);
     v.u_store[size_t(ri)] = u;
-    prod_u = checked_mul(prod_u, u, "transfers");
-    if (r.ndims == 1) prod_single_u = checked_mul(prod_single_u, u, "transfers");
+    // The tile's length l of this rank divides the products exactly.
+    prod_u = checked_mul(prod_u / l, u, "transfers");
+    if (ranks.r[size_t(ri)].ndims == 1) prod_single_u = checked_mul(prod_single_u / l, u, "transfers");
   }
   v.prod_u = prod_u;
   v.prod_single_u = prod_single_u;

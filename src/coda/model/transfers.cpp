@@ -40,6 +40,7 @@ void build_ranks(const workload::Problem& p, int t, Ranks& out) {
   out.rank_of_dim.fill(-1);
   out.single_dims = out.relevant_dims = 0;
   out.num_multi = out.num_real = 0;
+  out.dim_coef.fill(0);
   for (int k = 0; k < out.count; ++k) {
     const RankInfo& ri = out.r[size_t(k)];
     uint32_t mask = 0;
@@ -50,6 +51,8 @@ void build_ranks(const workload::Problem& p, int t, Ranks& out) {
     out.dim_mask[size_t(k)] = mask;
     if (ri.pseudo) continue;
     out.real[size_t(out.num_real++)] = int8_t(k);
+    for (int q = 0; q < ri.ndims; ++q)
+      out.dim_coef[size_t(ri.dims[size_t(q)])] = ri.ndims == 1 ? 1 : ri.coef[size_t(q)];
     out.relevant_dims |= mask;
     if (ri.ndims == 1)
       out.single_dims |= mask;

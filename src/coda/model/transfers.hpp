@@ -41,6 +41,9 @@ struct Ranks {
   uint32_t relevant_dims = 0;                   ///< dimensions of all non-pseudo ranks
   int num_multi = 0;                            ///< ranks over several dimensions (sliding windows)
   std::array<int8_t, kMaxDims> multi;
+  /// The coefficient of a dimension in its rank as the shortcuts count it (1 for a one-dimension
+  /// rank, whose coordinates are the dimension's), 0 if no real rank depends on the dimension.
+  std::array<int64_t, kMaxDims> dim_coef;
   int num_real = 0;  ///< ranks that are not pseudo ranks
   std::array<int8_t, 2 * kMaxDims> real;
 };
