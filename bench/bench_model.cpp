@@ -167,7 +167,10 @@ BENCHMARK_CAPTURE(BM_EvaluateMapspace, eyeriss_rs_alexnet_conv4, "eyeriss", "ale
 BENCHMARK_CAPTURE(BM_EvaluateMapspace, eyeriss_rs_alexnet_conv5, "eyeriss", "alexnet:conv5", "rs", 4);
 
 BENCHMARK_CAPTURE(BM_Evaluate, eyeriss_alexnet_conv1, "eyeriss", "alexnet:conv1", 4);
+BENCHMARK_CAPTURE(BM_Evaluate, eyeriss_alexnet_conv2, "eyeriss", "alexnet:conv2", 4);
 BENCHMARK_CAPTURE(BM_Evaluate, eyeriss_alexnet_conv3, "eyeriss", "alexnet:conv3", 4);
+BENCHMARK_CAPTURE(BM_Evaluate, eyeriss_alexnet_conv4, "eyeriss", "alexnet:conv4", 4);
+BENCHMARK_CAPTURE(BM_Evaluate, eyeriss_alexnet_conv5, "eyeriss", "alexnet:conv5", 4);
 BENCHMARK_CAPTURE(BM_Evaluate, eyeriss_alexnet_fc6, "eyeriss", "alexnet:fc6", 4);
 BENCHMARK_CAPTURE(BM_Evaluate, eyeriss256_resnet50_conv1, "eyeriss-256", "resnet50:conv1", 1);
 BENCHMARK_CAPTURE(BM_Evaluate, eyeriss256_mobilenet_dw1, "eyeriss-256", "mobilenet_v1:conv_dw1", 1);

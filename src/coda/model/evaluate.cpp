@@ -64,6 +64,30 @@ double transfer_cycles(double r, double w, const LevelSpec& lv) {
     }
 }
 
+// `r = Result{}` for a result about to hold an evaluation of L levels and T tensors, writing only
+// what a previous evaluation can have set: assigning a fresh Result stores kilobytes, a large
+// share of an evaluation. Invariant (kept by every path of Evaluator::operator()): the per-level
+// and per-tensor arrays are zero outside [0, counts.num_levels) x [0, counts.num_tensors).
+void reset_for(Result& r, int L, int T) {
+  const int nl = std::min(std::max(L, r.counts.num_levels), kMaxLevels);
+  const int nt = std::min(std::max(T, r.counts.num_tensors), kMaxTensors);
+  r.valid = false;
+  r.reason[0] = '\0';
+  for (int i = 0; i < nl; ++i) {
+    for (int t = 0; t < nt; ++t) r.energy[size_t(i)][size_t(t)] = TensorEnergy{};
+    r.level_energy_pj[size_t(i)] = 0;
+    r.leak_pj[size_t(i)] = 0;
+    r.level_cycles[size_t(i)] = 0;
+  }
+  // r.counts: compute_counts clears the entries it and the previous use touched.
+  r.mac_energy_pj = r.compute_leak_pj = r.energy_pj = 0;
+  r.compute_cycles = 0;
+  r.exposed_cycles = r.cycles = 0;
+  r.bottleneck = -1;
+  r.total_units = r.active_units = 0;
+  r.nonzero_macs = r.utilization = r.area_um2 = r.dram_accesses_per_mac = 0;
+}
+
 }  // namespace
 
 Evaluator::Evaluator(const workload::Problem& p, const Machine& m) : p_(&p), m_(&m) {
@@ -225,8 +249,14 @@ void Evaluator::operator()(const mapping::Mapping& map, Result& r) const {
   const Machine& m = *m_;
   Nest nest;
   NestFacts facts;
-  r = Result{};
-  if (!check(map, nest, facts, r)) return;
+  reset_for(r, m.num_levels, p.num_tensors());
+  if (!check(map, nest, facts, r)) {
+    // An invalid result is all zero but for its reason (as a fresh Result would be).
+    const auto reason = r.reason;
+    r = Result{};
+    r.reason = reason;
+    return;
+  }
   compute_counts(p, m, map, nest, ranks_.data(), facts, r.counts);
   const Counts& c = r.counts;
   const int L = m.num_levels;
