@@ -18,13 +18,19 @@ namespace {
 std::atomic<long> g_allocations{0};
 }
 
-void* operator new(std::size_t n) {
+// Replacement operators pair malloc with free, as the standard allows; GCC's
+// -Wmismatched-new-delete sees only "new" meeting "free" once they are inlined, so they are kept
+// out of line and the warning is silenced for them.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+__attribute__((noinline)) void* operator new(std::size_t n) {
   g_allocations.fetch_add(1, std::memory_order_relaxed);
   if (void* p = std::malloc(n ? n : 1)) return p;
   throw std::bad_alloc();
 }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+__attribute__((noinline)) void operator delete(void* p) noexcept { std::free(p); }
+__attribute__((noinline)) void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+#pragma GCC diagnostic pop
 
 namespace coda {
 namespace {
@@ -71,9 +77,11 @@ TEST(NoAllocation, EvaluatorAllocatesNothingPerEvaluation) {
 // The counter itself works (or the test above could not fail).
 TEST(NoAllocation, CounterSeesAnAllocation) {
   const long before = g_allocations.load();
-  auto* p = new std::vector<int>(100);
-  delete p;
-  EXPECT_GE(g_allocations.load() - before, 2);
+  // Through a volatile pointer: a new-expression may be elided by the optimiser, this call not.
+  void* (*volatile allocate)(std::size_t) = &::operator new;
+  void* p = allocate(100);
+  ::operator delete(p);
+  EXPECT_EQ(g_allocations.load() - before, 1);
 }
 
 }  // namespace

@@ -97,7 +97,8 @@ void compute_counts(const workload::Problem& p, const Machine& m, const mapping:
         cc.kept = true;
         cc.tile = tile(child);
         int64_t own, shared;
-        count2(child, group, TransferMode::Fill, own, shared);
+        // Imperfect outputs take their parent's updates from the drains below, not from the fills.
+        count2(child, output && !all_perfect ? 0 : group, TransferMode::Fill, own, shared);
         cc.fills = own;
         if (output) {
           // With perfect factors drains equal fills (transfers.cpp, perfect_transfers).
