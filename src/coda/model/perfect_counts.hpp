@@ -2,8 +2,9 @@
 // The counts of transfers.hpp for perfectly factored nests (every dimension's factors multiply
 // to its bound, as the mapper produces by default), in a few operations per loop instead of a
 // union computation per rank and loop. The shortcuts and why they are exact are in
-// docs/model.md §3 ("Perfect nests in O(loops)"); whenever one does not apply (a rank whose tile
-// or group union is not an interval), the functions say so and the caller uses count_transfers.
+// docs/model.md §3 ("Perfect nests in O(loops)"); whenever one does not apply (a tile that is not
+// a product of progressions, a group lattice whose copies partly overlap), the functions say so and
+// the caller uses count_transfers.
 #include <array>
 #include <cstdint>
 
