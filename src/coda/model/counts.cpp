@@ -8,17 +8,28 @@
 
 namespace coda::model {
 
-uint64_t group_mask(const workload::Problem& p, const Machine& m, const Nest& n, int tensor, int parent,
-                    int child) {
+SpatialBits spatial_bits(const Nest& n) {
+  SpatialBits bits{};
+  for (int k = 0; k < n.num_loops; ++k)
+    if (n.loops[size_t(k)].spatial && n.loops[size_t(k)].factor > 1)
+      bits[size_t(n.loops[size_t(k)].level)] |= uint64_t(1) << k;
+  return bits;
+}
+
+uint64_t group_mask(const workload::Problem& p, const Machine& m, const SpatialBits& bits, int tensor,
+                    int parent, int child) {
   const bool output = p.tensors[size_t(tensor)].is_output;
   uint64_t mask = 0;
-  for (int k = n.level_begin[size_t(parent)]; k < n.level_begin[size_t(child)]; ++k) {
-    const auto& l = n.loops[size_t(k)];
-    if (!l.spatial) continue;
-    const auto& lv = m.levels[size_t(l.level)];
-    if (output ? lv.reduction[size_t(tensor)] : lv.multicast[size_t(tensor)]) mask |= uint64_t(1) << k;
-  }
+  for (int lv = parent; lv < child; ++lv)
+    if (output ? m.levels[size_t(lv)].reduction[size_t(tensor)]
+               : m.levels[size_t(lv)].multicast[size_t(tensor)])
+      mask |= bits[size_t(lv)];
   return mask;
+}
+
+uint64_t group_mask(const workload::Problem& p, const Machine& m, const Nest& n, int tensor, int parent,
+                    int child) {
+  return group_mask(p, m, spatial_bits(n), tensor, parent, child);
 }
 
 void compute_counts(const workload::Problem& p, const Machine& m, const mapping::Mapping& map, const Nest& n,
@@ -50,12 +61,7 @@ void compute_counts(const workload::Problem& p, const Machine& m, const mapping:
   // where they apply; everything else, and any rank they do not cover, the general counting.
   const bool all_perfect = facts.perfect;
   out.compute_steps = all_perfect ? facts.tb.temporal_prefix[size_t(n.num_loops)] : count_compute_steps(n);
-  // The spatial loops of each level (bit k = nest loop k), from which group_mask's sets are ORs.
-  std::array<uint64_t, kMaxLevels> spatial_bits{};
-  // Loops of factor 1 are left out: they neither group children nor change a count.
-  for (int k = 0; k < n.num_loops; ++k)
-    if (n.loops[size_t(k)].spatial && n.loops[size_t(k)].factor > 1)
-      spatial_bits[size_t(n.loops[size_t(k)].level)] |= uint64_t(1) << k;
+  const SpatialBits bits = spatial_bits(n);  // once per nest; each group is an OR of levels
   for (int t = 0; t < T; ++t) {
     const bool output = p.tensors[size_t(t)].is_output;
     const Ranks& ranks = ranks_of[size_t(t)];
@@ -87,10 +93,7 @@ void compute_counts(const workload::Problem& p, const Machine& m, const mapping:
     }
     for (int child = 1; child <= L; ++child) {
       if (child < L && !map.levels[size_t(child)].keeps(t)) continue;
-      uint64_t group = 0;  // group_mask(p, m, n, t, parent, child)
-      for (int lv = parent; lv < child; ++lv)
-        if (output ? m.levels[size_t(lv)].reduction[size_t(t)] : m.levels[size_t(lv)].multicast[size_t(t)])
-          group |= spatial_bits[size_t(lv)];
+      const uint64_t group = group_mask(p, m, bits, t, parent, child);
       auto& pc = out.at[size_t(parent)][size_t(t)];
       if (child < L) {
         auto& cc = out.at[size_t(child)][size_t(t)];

@@ -43,9 +43,16 @@ struct Counts {
   bool operator==(const Counts&) const = default;
 };
 
+/// Per level, its spatial loops of factor > 1 (bit k = nest loop k). Loops of factor 1 neither
+/// group children nor change a count, so they are left out.
+using SpatialBits = std::array<uint64_t, kMaxLevels>;
+SpatialBits spatial_bits(const Nest& n);
+
 /// Spatial loops (bit k = nest loop k) whose children share one transfer of `tensor` between
-/// keeper level `parent` and `child` (num_levels = MAC units): the spatial loops of levels
-/// [parent, child) whose network multicasts (inputs) or reduces (outputs) that tensor.
+/// keeper level `parent` and `child` (num_levels = MAC units): the spatial loops (of factor > 1)
+/// of levels [parent, child) whose network multicasts (inputs) or reduces (outputs) that tensor.
+uint64_t group_mask(const workload::Problem& p, const Machine& m, const SpatialBits& bits, int tensor,
+                    int parent, int child);
 uint64_t group_mask(const workload::Problem& p, const Machine& m, const Nest& n, int tensor, int parent,
                     int child);
 
