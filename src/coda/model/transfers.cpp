@@ -72,9 +72,27 @@ struct Ctx {  // trivial: arrays of contexts are declared in hot paths without z
   bool oe, ne;
 };
 
+// A dimension's relation to a kind of step (see count_transfers): 0 for the first tile (Fill), the
+// last tile (Drain) or every iteration (Stream); 1 + 2 * split + self for temporal loop k advancing,
+// where split is the number of the dimension's temporal loops outside k and self whether k is one
+// of them; kStatesRel for the states of the loops down to the killing loop (see count_transfers).
+// The dimension's contexts depend on this relation alone.
+inline constexpr int kStatesRel = 2 * kMaxLoops + 2;
+inline constexpr int kMaxRelations = kStatesRel + 1;
+inline constexpr int kStates = -2;  // the `step` of that relation
+
 struct Scratch {
-  std::array<std::vector<Ctx>, kMaxDims> ctx;
-  std::array<std::vector<Ctx>, kMaxDims> full;                        // ctx x non-group spatial offsets
+  std::vector<Ctx> ctx;  // one dimension's temporal contexts, before the spatial offsets
+  // Per dimension and relation: the contexts combined with the non-group spatial offsets (Drain
+  // swaps old and new), built on first use in a call (stamp == generation).
+  std::array<std::array<std::vector<Ctx>, kMaxRelations>, kMaxDims> full;
+  std::array<std::array<uint32_t, kMaxRelations>, kMaxDims> stamp{};
+  uint32_t generation = 0;
+  // Per kind of step (0 = the initial one) the relation of each dimension, and each rank's sums
+  // over its contexts of U and of U - V: kinds that relate to a rank's dimensions alike share them.
+  std::array<std::array<uint8_t, kMaxDims>, kMaxLoops + 1> rel;
+  std::array<std::array<int64_t, 2 * kMaxDims>, kMaxLoops + 1> sum_u, sum_w;
+  std::array<int, kMaxLoops + 1> ranks_done;  // ranks whose sums kind q stored (a kind stops early)
   std::array<std::vector<std::pair<int64_t, int64_t>>, kMaxDims> ng;  // offset, multiplicity
   std::array<std::vector<int64_t>, kMaxDims> grp;
   std::vector<std::pair<int64_t, int64_t>> pieces, pieces2;
@@ -692,31 +710,51 @@ int64_t count_transfers(const Ranks& ranks, const Nest& n, int child_level, uint
     for_each_offset(n, 0, x.g.data(), x.ng, [&g](int64_t o) { g.push_back(o); });
   }
 
-  // Builds the per-dimension contexts of one kind of step. step < 0: the first tile (Fill), the
-  // last tile (Drain) or every iteration (Stream); otherwise the iterations where temporal loop
-  // `step` advances while the temporal loops inside it (above the child level) wrap around.
-  auto build_ctx = [&](int step) {
-    for (int d = 0; d < n.num_dims; ++d) {
-      if (!used[size_t(d)]) continue;
-      auto& out = s.ctx[size_t(d)];
-      out.clear();
-      const auto& x = dl[size_t(d)];
-      const int64_t bound = n.bound[size_t(d)];
-      const bool perfect = n.perfect[size_t(d)];
-      if (step < 0) {
-        if (mode == TransferMode::Fill) {
-          out.push_back(Ctx{0, 0, 1, true, false});
-        } else if (mode == TransferMode::Drain) {
-          out.push_back(Ctx{last_valid(n, 0, bound, x.t.data(), x.nt), 0, 1, false, true});
-        } else if (perfect) {
-          out.push_back(Ctx{0, 0, product_of_factors(n, x.t.data(), x.nt), true, false});
-        } else {
-          for_each_valid(n, 0, bound, x.t.data(), x.nt, [&out](int64_t b) {
-            out.push_back(Ctx{0, b, 1, true, false});
-          });
-        }
-        continue;
+  // The contexts of dimension d for one kind of step. step < 0: the first tile (Fill), the last
+  // tile (Drain) or every iteration (Stream); otherwise the iterations where temporal loop `step`
+  // advances while the temporal loops inside it (above the child level) wrap around. Returned from
+  // the cache when another kind of this call relates to d the same way (`rel`).
+  //
+  // step == kStates: the states of d's temporal loops down to loop `kstar` (every executed index
+  // tuple of them), with d's loops inside kstar at index 0 (Fill) or at their last executed index
+  // (Drain), as "new" tiles with nothing old.
+  int kstar = -1;
+  auto dim_contexts = [&](int d, int step, int rel) -> const std::vector<Ctx>& {
+    auto& full = s.full[size_t(d)][size_t(rel)];
+    if (s.stamp[size_t(d)][size_t(rel)] == s.generation) return full;
+    s.stamp[size_t(d)][size_t(rel)] = s.generation;
+    auto& out = s.ctx;
+    out.clear();
+    const auto& x = dl[size_t(d)];
+    const int64_t bound = n.bound[size_t(d)];
+    const bool perfect = n.perfect[size_t(d)];
+    if (step == kStates) {
+      int split = 0;
+      while (split < x.nt && x.t[size_t(split)] <= kstar) ++split;
+      const int* inner = x.t.data() + split;
+      const int ninner = x.nt - split;
+      const bool last = mode == TransferMode::Drain;
+      if (perfect) {
+        out.push_back(Ctx{0, last ? last_valid(n, 0, bound, inner, ninner) : 0,
+                          product_of_factors(n, x.t.data(), split), true, false});
+      } else {
+        for_each_valid(n, 0, bound, x.t.data(), split, [&](int64_t b) {
+          out.push_back(Ctx{0, last ? last_valid(n, b, bound, inner, ninner) : b, 1, true, false});
+        });
       }
+    } else if (step < 0) {
+      if (mode == TransferMode::Fill) {
+        out.push_back(Ctx{0, 0, 1, true, false});
+      } else if (mode == TransferMode::Drain) {
+        out.push_back(Ctx{last_valid(n, 0, bound, x.t.data(), x.nt), 0, 1, false, true});
+      } else if (perfect) {
+        out.push_back(Ctx{0, 0, product_of_factors(n, x.t.data(), x.nt), true, false});
+      } else {
+        for_each_valid(n, 0, bound, x.t.data(), x.nt, [&out](int64_t b) {
+          out.push_back(Ctx{0, b, 1, true, false});
+        });
+      }
+    } else {
       // Split this dimension's temporal loops around the advancing loop.
       int split = 0;
       while (split < x.nt && x.t[size_t(split)] < step) ++split;
@@ -733,105 +771,243 @@ int64_t count_transfers(const Ranks& ranks, const Nest& n, int child_level, uint
         } else {
           out.push_back(Ctx{ob, 0, mult, false, false});
         }
-        continue;
-      }
-      for_each_valid(n, 0, bound, x.t.data(), split, [&](int64_t b) {
-        if (self) {
-          const auto& l = n.loops[size_t(step)];
-          for (int64_t k = 0; k + 1 < l.factor; ++k) {
-            int64_t nb = b + (k + 1) * l.stride;
-            if (nb >= bound) break;
-            out.push_back(Ctx{last_valid(n, b + k * l.stride, bound, inner, ninner), nb, 1, false, false});
+      } else {
+        for_each_valid(n, 0, bound, x.t.data(), split, [&](int64_t b) {
+          if (self) {
+            const auto& l = n.loops[size_t(step)];
+            for (int64_t k = 0; k + 1 < l.factor; ++k) {
+              int64_t nb = b + (k + 1) * l.stride;
+              if (nb >= bound) break;
+              out.push_back(Ctx{last_valid(n, b + k * l.stride, bound, inner, ninner), nb, 1, false, false});
+            }
+          } else {
+            out.push_back(Ctx{last_valid(n, b, bound, inner, ninner), b, 1, false, false});
           }
-        } else {
-          out.push_back(Ctx{last_valid(n, b, bound, inner, ninner), b, 1, false, false});
-        }
-      });
+        });
+      }
     }
     // Combine with the non-group spatial offsets (instance identity); Drain swaps old and new.
-    for (int d = 0; d < n.num_dims; ++d) {
-      if (!used[size_t(d)]) continue;
-      auto& full = s.full[size_t(d)];
-      full.clear();
-      for (const Ctx& c : s.ctx[size_t(d)]) {
-        for (auto [off, m] : s.ng[size_t(d)]) {
-          Ctx y = c;
-          y.ob += off;
-          y.nb += off;
-          y.mult = checked_mul(c.mult, m, "context count");
-          if (mode == TransferMode::Drain) {
-            std::swap(y.ob, y.nb);
-            std::swap(y.oe, y.ne);
-          }
-          full.push_back(y);
+    full.clear();
+    for (const Ctx& c : out) {
+      for (auto [off, m] : s.ng[size_t(d)]) {
+        Ctx y = c;
+        y.ob += off;
+        y.nb += off;
+        y.mult = checked_mul(c.mult, m, "context count");
+        if (mode == TransferMode::Drain && step != kStates) {
+          std::swap(y.ob, y.nb);
+          std::swap(y.oe, y.ne);
         }
+        full.push_back(y);
       }
-      if (!n.perfect[size_t(d)])
-        compress_contexts(full, n.bound[size_t(d)], extent[size_t(d)], s.grp[size_t(d)]);
+    }
+    if (!perfect) compress_contexts(full, bound, extent[size_t(d)], s.grp[size_t(d)]);
+    return full;
+  };
+
+  // The relation of each dimension to kind number q (stored in s.rel[q]; see kMaxRelations).
+  auto set_relations = [&](int q, int step) {
+    auto& rel = s.rel[size_t(q)];
+    for (int d = 0; d < n.num_dims; ++d) {
+      if (step < 0) {
+        rel[size_t(d)] = uint8_t(step == kStates ? kStatesRel : 0);
+        continue;
+      }
+      const auto& x = dl[size_t(d)];
+      int split = 0;
+      while (split < x.nt && x.t[size_t(split)] < step) ++split;
+      rel[size_t(d)] = uint8_t(1 + 2 * split + (n.loops[size_t(step)].dim == d ? 1 : 0));
     }
   };
 
-  // Sum over the contexts of one step kind of prod_r U_r - prod_r (U_r - V_r) (docs/model.md §3).
-  auto step_total = [&]() -> int64_t {
+  // Kind number q (relations already set, `step` as for dim_contexts): the sum over its contexts
+  // of prod_r U_r - prod_r (U_r - V_r) (docs/model.md §3). Each rank's two sums are reused from an
+  // earlier kind of this call that relates to the rank's dimensions alike.
+  //
+  // A one-dimension (or pseudo) rank over a perfectly factored dimension needs no contexts after the
+  // first kind: its tile is never clipped, so every context is a translate of the first tile and
+  // has the same union U (pseudo: 1); a step that moves the dimension moves each member's set by at
+  // least its length (the stride of a loop is the product of the factors inside it, so old and new
+  // are disjoint: V = U, W = 0), one that does not leaves it in place (V = 0, W = U). The contexts
+  // number prefix * (f_k - 1 if the loop is the dimension's own) * the non-group spatial instances
+  // (the same facts as perfect_counts.hpp, per rank).
+  std::array<std::array<int64_t, kMaxLoops + 1>, kMaxDims> tprefix;   // d's temporal factors, prefix products
+  std::array<std::array<bool, kMaxLoops + 1>, kMaxDims> inner_moves;  // a loop of d from here in has f > 1
+  std::array<int64_t, kMaxDims> instances_of;                         // d's non-group spatial instances
+  for (int d = 0; d < n.num_dims; ++d) {
+    if (!used[size_t(d)] || !n.perfect[size_t(d)]) continue;
+    const auto& x = dl[size_t(d)];
+    tprefix[size_t(d)][0] = 1;
+    for (int j = 0; j < x.nt; ++j)
+      tprefix[size_t(d)][size_t(j + 1)] =
+          checked_mul(tprefix[size_t(d)][size_t(j)], n.loops[size_t(x.t[size_t(j)])].factor, "context count");
+    inner_moves[size_t(d)][size_t(x.nt)] = false;
+    for (int j = x.nt - 1; j >= 0; --j)
+      inner_moves[size_t(d)][size_t(j)] =
+          inner_moves[size_t(d)][size_t(j + 1)] || n.loops[size_t(x.t[size_t(j)])].factor > 1;
+    instances_of[size_t(d)] = s.ng[size_t(d)][0].second;
+  }
+  std::array<int64_t, 2 * kMaxDims> unit_u;  // U of a one-dimension perfect rank (-1: not yet)
+  std::fill_n(unit_u.begin(), ranks.count, int64_t(-1));
+  auto simple_sums = [&](int ri, int q, int step, int64_t& sum_u, int64_t& sum_w) {
+    const RankInfo& r = ranks.r[size_t(ri)];
+    const int d = r.dims[0];
+    const auto& x = dl[size_t(d)];
+    const int rel = s.rel[size_t(q)][size_t(d)] - 1;
+    int split = rel >> 1;
+    const bool self = step >= 0 && (rel & 1);
+    if (step == kStates) {
+      split = 0;
+      while (split < x.nt && x.t[size_t(split)] <= kstar) ++split;
+    }
+    // The first kind: the first tile (Fill), the last (Drain), or every step (Stream); either way
+    // nothing of it was held before, so W = 0 (and the states of kStates are counted as new).
+    int64_t m = step == -1 ? (mode == TransferMode::Stream ? tprefix[size_t(d)][size_t(x.nt)] : 1)
+                           : tprefix[size_t(d)][size_t(split)];
+    if (self) m = checked_mul(m, n.loops[size_t(step)].factor - 1, "context count");
+    m = checked_mul(m, instances_of[size_t(d)], "context count");
+    int64_t u = 1;
+    if (!r.pseudo) {
+      if (unit_u[size_t(ri)] < 0 && s.grp[size_t(d)].size() == 1) {
+        unit_u[size_t(ri)] = extent[size_t(d)];  // perfect: the extent is within the bound
+      } else if (unit_u[size_t(ri)] < 0) {
+        const Ctx first{0, 0, 1, true, false};
+        std::array<const Ctx*, kMaxDims> cp;
+        cp[0] = &first;
+        int64_t v = 0;
+        union_counts(n, r, cp, extent, s, unit_u[size_t(ri)], v);
+      }
+      u = unit_u[size_t(ri)];
+    }
+    sum_u = checked_mul(u, m, "transfers");
+    sum_w = step >= 0 && (r.pseudo || !(self || inner_moves[size_t(d)][size_t(split)])) ? sum_u : 0;
+  };
+
+  auto kind_total = [&](int q, int step, int64_t* prod_u_out = nullptr) -> int64_t {
+    s.ranks_done[size_t(q)] = 0;
     int64_t prod_u = 1, prod_w = 1;
+    if (prod_u_out) *prod_u_out = 0;
     for (int ri = 0; ri < ranks.count; ++ri) {
       const RankInfo& r = ranks.r[size_t(ri)];
-      int64_t sum_u = 0, sum_w = 0;
-      std::array<size_t, kMaxDims> idx{};
-      bool any = true;
-      for (int k = 0; k < r.ndims; ++k)
-        if (s.full[size_t(r.dims[size_t(k)])].empty()) any = false;
-      while (any) {
-        std::array<const Ctx*, kMaxDims> cp;
-        int64_t mult = 1;
-        for (int k = 0; k < r.ndims; ++k) {
-          cp[size_t(k)] = &s.full[size_t(r.dims[size_t(k)])][idx[size_t(k)]];
-          mult = checked_mul(mult, cp[size_t(k)]->mult, "context count");
-        }
-        int64_t U = 0, V = 0;
-        union_counts(n, r, cp, extent, s, U, V);
-        sum_u = checked_add(sum_u, checked_mul(U, mult, "transfers"), "transfers");
-        sum_w = checked_add(sum_w, checked_mul(U - V, mult, "transfers"), "transfers");
-        int k = r.ndims - 1;
-        while (k >= 0) {
-          if (++idx[size_t(k)] < s.full[size_t(r.dims[size_t(k)])].size()) break;
-          idx[size_t(k)] = 0;
-          --k;
-        }
-        if (k < 0) break;
+      if (r.ndims == 1 && n.perfect[size_t(r.dims[0])]) {
+        int64_t sum_u = 0, sum_w = 0;
+        simple_sums(ri, q, step, sum_u, sum_w);
+        s.sum_u[size_t(q)][size_t(ri)] = sum_u;
+        s.sum_w[size_t(q)][size_t(ri)] = sum_w;
+        s.ranks_done[size_t(q)] = ri + 1;
+        prod_u = checked_mul(prod_u, sum_u, "transfers");
+        prod_w = checked_mul(prod_w, sum_w, "transfers");
+        continue;
       }
-      if (!any) return 0;
+      int same = -1;
+      for (int q2 = 0; q2 < q && same < 0; ++q2) {
+        bool eq = ri < s.ranks_done[size_t(q2)];
+        for (int k = 0; k < r.ndims && eq; ++k) {
+          const int d = r.dims[size_t(k)];
+          eq = s.rel[size_t(q2)][size_t(d)] == s.rel[size_t(q)][size_t(d)];
+        }
+        if (eq) same = q2;
+      }
+      int64_t sum_u = 0, sum_w = 0;
+      if (same >= 0) {
+        sum_u = s.sum_u[size_t(same)][size_t(ri)];
+        sum_w = s.sum_w[size_t(same)][size_t(ri)];
+      } else {
+        std::array<const std::vector<Ctx>*, kMaxDims> lists;
+        bool any = true;
+        for (int k = 0; k < r.ndims; ++k) {
+          const int d = r.dims[size_t(k)];
+          lists[size_t(k)] = &dim_contexts(d, step, s.rel[size_t(q)][size_t(d)]);
+          if (lists[size_t(k)]->empty()) any = false;
+        }
+        std::array<size_t, kMaxDims> idx{};
+        while (any) {
+          std::array<const Ctx*, kMaxDims> cp;
+          int64_t mult = 1;
+          for (int k = 0; k < r.ndims; ++k) {
+            cp[size_t(k)] = &(*lists[size_t(k)])[idx[size_t(k)]];
+            mult = checked_mul(mult, cp[size_t(k)]->mult, "context count");
+          }
+          int64_t U = 0, V = 0;
+          union_counts(n, r, cp, extent, s, U, V);
+          sum_u = checked_add(sum_u, checked_mul(U, mult, "transfers"), "transfers");
+          sum_w = checked_add(sum_w, checked_mul(U - V, mult, "transfers"), "transfers");
+          int k = r.ndims - 1;
+          while (k >= 0) {
+            if (++idx[size_t(k)] < lists[size_t(k)]->size()) break;
+            idx[size_t(k)] = 0;
+            --k;
+          }
+          if (k < 0) break;
+        }
+      }
+      s.sum_u[size_t(q)][size_t(ri)] = sum_u;
+      s.sum_w[size_t(q)][size_t(ri)] = sum_w;
+      s.ranks_done[size_t(q)] = ri + 1;
+      // A rank with no words in any context (e.g. every instance idle) leaves nothing to transfer.
+      if (sum_u == 0 && sum_w == 0) return 0;
       prod_u = checked_mul(prod_u, sum_u, "transfers");
       prod_w = checked_mul(prod_w, sum_w, "transfers");
     }
+    if (prod_u_out) *prod_u_out = prod_u;
     return prod_u - prod_w;
   };
 
+  if (++s.generation == 0) {  // wrapped: no stamp may look current
+    for (auto& row : s.stamp) row.fill(0);
+    s.generation = 1;
+  }
+  if (mode == TransferMode::Stream) {
+    set_relations(0, -1);
+    return kind_total(0, -1);
+  }
+  // The killing loop: the innermost temporal loop above the child (factor > 1) over a perfectly
+  // factored dimension that is a one-dimension rank of the tensor. From it outwards every kind of
+  // step moves that rank by at least its tile length (no member keeps any of it: W = 0), so each
+  // of those transitions transfers its whole new tile (Fill) or whole old tile (Drain). The
+  // transitions of the kinds outside and at it, with the first tile (Fill) or the last (Drain),
+  // correspond one to one to the executed index tuples of the temporal loops down to it (Fill: a
+  // tuple is the state a transition enters, with the loops inside at 0; Drain: the state one
+  // leaves, with the loops inside at their last index), so together they transfer
+  // prod_r A_r, A_r = sum over those states of U_r: the perfect nests' telescoping sum
+  // (docs/model.md §3), with the states of imperfect dimensions enumerated.
+  for (int k = above_end - 1; k >= 0 && kstar < 0; --k) {
+    const auto& l = n.loops[size_t(k)];
+    if (l.spatial || l.factor == 1 || !n.perfect[size_t(l.dim)]) continue;
+    const int ri = ranks.rank_of_dim[size_t(l.dim)];
+    if (ri >= 0 && ranks.r[size_t(ri)].ndims == 1 && !ranks.r[size_t(ri)].pseudo) kstar = k;
+  }
   int64_t total = 0;
-  build_ctx(-1);
-  total = checked_add(total, step_total(), "transfers");
-  if (mode == TransferMode::Stream) return total;
+  if (kstar < 0) {
+    set_relations(0, -1);
+    total = kind_total(0, -1);
+  } else {
+    set_relations(0, kStates);
+    kind_total(0, kStates, &total);
+  }
   // Dimensions the tensor's coordinates depend on.
   std::array<bool, kMaxDims> relevant{};
   for (int ri = 0; ri < ranks.count; ++ri)
     if (!ranks.r[size_t(ri)].pseudo)
       for (int k = 0; k < ranks.r[size_t(ri)].ndims; ++k)
         relevant[size_t(ranks.r[size_t(ri)].dims[size_t(k)])] = true;
-  for (int k = 0; k < above_end; ++k) {
+  int q = 0;
+  for (int k = kstar + 1; k < above_end; ++k) {
     const auto& l = n.loops[size_t(k)];
     if (l.spatial || l.factor == 1) continue;
     // When loop k advances, the dimensions whose tile position changes are its own and those of
     // the temporal loops inside it (they wrap around). If none is relevant to the tensor and none
     // is imperfectly factored (so no instance goes idle), the tile does not change: no transfer.
     bool changes = relevant[size_t(l.dim)] || !n.perfect[size_t(l.dim)];
-    for (int q = k + 1; q < above_end && !changes; ++q) {
-      const auto& inner = n.loops[size_t(q)];
+    for (int q2 = k + 1; q2 < above_end && !changes; ++q2) {
+      const auto& inner = n.loops[size_t(q2)];
       if (inner.spatial || inner.factor == 1) continue;
       changes = relevant[size_t(inner.dim)] || !n.perfect[size_t(inner.dim)];
     }
     if (!changes) continue;
-    build_ctx(k);
-    total = checked_add(total, step_total(), "transfers");
+    ++q;
+    set_relations(q, k);
+    total = checked_add(total, kind_total(q, k), "transfers");
   }
   return total;
 }
