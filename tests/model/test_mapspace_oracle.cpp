@@ -66,7 +66,7 @@ TEST(MapspaceOracle, RowStationarySamplesEqualTheWalk) {
     compared += here;
   }
   EXPECT_EQ(compared, 16);
-  EXPECT_GE(imperfect, 8);   // the point of the test: most row-stationary samples are imperfect
+  EXPECT_GE(imperfect, 8);  // the point of the test: most row-stationary samples are imperfect
 }
 
 }  // namespace

@@ -673,9 +673,12 @@ int64_t count_transfers(const Ranks& ranks, const Nest& n, int child_level, uint
   for (int k = above_end; k < n.num_loops; ++k)
     extent[size_t(n.loops[size_t(k)].dim)] *= n.loops[size_t(k)].factor;
 
+  // Loops of factor 1 neither move a tile nor add an instance: left out, so that a dimension with
+  // no loop of factor > 1 above the child has no temporal loop here ("static").
   std::array<DimLoops, kMaxDims> dl;
   for (int k = 0; k < above_end; ++k) {
     const auto& l = n.loops[size_t(k)];
+    if (l.factor == 1) continue;
     auto& d = dl[size_t(l.dim)];
     if (!l.spatial)
       d.t[size_t(d.nt++)] = k;
@@ -830,13 +833,16 @@ int64_t count_transfers(const Ranks& ranks, const Nest& n, int child_level, uint
   // least its length (the stride of a loop is the product of the factors inside it, so old and new
   // are disjoint: V = U, W = 0), one that does not leaves it in place (V = 0, W = U). The contexts
   // number prefix * (f_k - 1 if the loop is the dimension's own) * the non-group spatial instances
-  // (the same facts as perfect_counts.hpp, per rank).
+  // (the same facts as perfect_counts.hpp, per rank). An imperfect dimension with no temporal loop
+  // above the child ("static", like the row-stationary P split over the PE array) never moves
+  // either: its instances keep their (possibly clipped or empty) tiles throughout, so the rank sums
+  // the first kind's U over them once and has W = U in every later kind.
   std::array<std::array<int64_t, kMaxLoops + 1>, kMaxDims> tprefix;   // d's temporal factors, prefix products
   std::array<std::array<bool, kMaxLoops + 1>, kMaxDims> inner_moves;  // a loop of d from here in has f > 1
   std::array<int64_t, kMaxDims> instances_of;                         // d's non-group spatial instances
   for (int d = 0; d < n.num_dims; ++d) {
-    if (!used[size_t(d)] || !n.perfect[size_t(d)]) continue;
     const auto& x = dl[size_t(d)];
+    if (!used[size_t(d)] || !(n.perfect[size_t(d)] || x.nt == 0)) continue;
     tprefix[size_t(d)][0] = 1;
     for (int j = 0; j < x.nt; ++j)
       tprefix[size_t(d)][size_t(j + 1)] =
@@ -845,7 +851,8 @@ int64_t count_transfers(const Ranks& ranks, const Nest& n, int child_level, uint
     for (int j = x.nt - 1; j >= 0; --j)
       inner_moves[size_t(d)][size_t(j)] =
           inner_moves[size_t(d)][size_t(j + 1)] || n.loops[size_t(x.t[size_t(j)])].factor > 1;
-    instances_of[size_t(d)] = s.ng[size_t(d)][0].second;
+    // An imperfect dimension's instances differ (some are clipped or idle): its sums run over them.
+    instances_of[size_t(d)] = n.perfect[size_t(d)] ? s.ng[size_t(d)][0].second : 1;
   }
   std::array<int64_t, 2 * kMaxDims> unit_u;  // U of a one-dimension perfect rank (-1: not yet)
   std::fill_n(unit_u.begin(), ranks.count, int64_t(-1));
@@ -867,7 +874,22 @@ int64_t count_transfers(const Ranks& ranks, const Nest& n, int child_level, uint
     if (self) m = checked_mul(m, n.loops[size_t(step)].factor - 1, "context count");
     m = checked_mul(m, instances_of[size_t(d)], "context count");
     int64_t u = 1;
-    if (!r.pseudo) {
+    if (!n.perfect[size_t(d)]) {
+      // A static imperfect dimension: the sum over its instances of U (pseudo: of "has work"),
+      // the same in every kind of step.
+      if (unit_u[size_t(ri)] < 0) {
+        int64_t total_u = 0;
+        for (const Ctx& c : dim_contexts(d, -1, 0)) {
+          std::array<const Ctx*, kMaxDims> cp;
+          cp[0] = &c;
+          int64_t cu = 0, cv = 0;
+          union_counts(n, r, cp, extent, s, cu, cv);
+          total_u = checked_add(total_u, checked_mul(cu, c.mult, "transfers"), "transfers");
+        }
+        unit_u[size_t(ri)] = total_u;
+      }
+      u = unit_u[size_t(ri)];
+    } else if (!r.pseudo) {
       if (unit_u[size_t(ri)] < 0 && s.grp[size_t(d)].size() == 1) {
         unit_u[size_t(ri)] = extent[size_t(d)];  // perfect: the extent is within the bound
       } else if (unit_u[size_t(ri)] < 0) {
@@ -889,7 +911,7 @@ int64_t count_transfers(const Ranks& ranks, const Nest& n, int child_level, uint
     if (prod_u_out) *prod_u_out = 0;
     for (int ri = 0; ri < ranks.count; ++ri) {
       const RankInfo& r = ranks.r[size_t(ri)];
-      if (r.ndims == 1 && n.perfect[size_t(r.dims[0])]) {
+      if (r.ndims == 1 && (n.perfect[size_t(r.dims[0])] || dl[size_t(r.dims[0])].nt == 0)) {
         int64_t sum_u = 0, sum_w = 0;
         simple_sums(ri, q, step, sum_u, sum_w);
         s.sum_u[size_t(q)][size_t(ri)] = sum_u;
