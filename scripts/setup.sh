@@ -7,6 +7,7 @@ PACKAGES=(
   libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libfmt-dev libtbb-dev libsqlite3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libonnx-dev libonnx-testdata python3-onnx python3-numpy libprotobuf-dev protobuf-compiler
+  valgrind
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -1,0 +1,67 @@
+// Instructions per evaluation on the mapper's own mappings, the stable speed figure on a noisy VM
+// (docs/performance.md). Not a Google Benchmark: bench/eval_instructions.sh runs this program under
+// callgrind, collecting only inside evaluate_all, with two repetition counts, and divides the
+// difference by the number of evaluations it adds.
+//
+//   eval_instructions <arch> <net:layer> <dataflow> <batch> <repetitions>
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <vector>
+
+#include "coda/common/rng.hpp"
+#include "coda/io/arch_loader.hpp"
+#include "coda/io/layer_loader.hpp"
+#include "coda/mapping/dataflows.hpp"
+#include "coda/mapping/mapspace.hpp"
+#include "coda/model/bind.hpp"
+#include "coda/model/evaluate.hpp"
+
+namespace {
+
+// Kept out of line so that callgrind can collect exactly the evaluations (--toggle-collect).
+__attribute__((noinline)) double evaluate_all(const coda::model::Evaluator& eval,
+                                              const std::vector<coda::mapping::Mapping>& maps,
+                                              coda::model::Result& r, int repetitions) {
+  double sink = 0;
+  for (int k = 0; k < repetitions; ++k)
+    for (const auto& m : maps) {
+      eval(m, r);
+      sink += r.energy_pj;
+    }
+  return sink;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 6) {
+    std::fprintf(stderr, "usage: %s <arch> <net:layer> <dataflow> <batch> <repetitions>\n", argv[0]);
+    return 2;
+  }
+  try {
+    using namespace coda;
+    auto a = io::load_architecture(argv[1]);
+    auto l = io::load_layer(argv[2], std::atoi(argv[4]));
+    auto m = model::bind(a, model::library_for(a), l.problem);
+    mapping::Mapspace ms(l.problem, m, mapping::dataflow_constraints(argv[3], l.problem, m));
+    const model::Evaluator eval(l.problem, m);
+    // The same 256 valid samples as bench_model's BM_EvaluateMapspace (seed 42).
+    std::vector<mapping::Mapping> maps;
+    model::Result r;
+    Rng rng(42);
+    for (int tries = 0; tries < 200000 && maps.size() < 256; ++tries) {
+      mapping::Point pt;
+      if (!ms.sample(rng, pt)) continue;
+      auto map = ms.to_mapping(pt);
+      eval(map, r);
+      if (r.valid) maps.push_back(std::move(map));
+    }
+    const double sink = evaluate_all(eval, maps, r, std::atoi(argv[5]));
+    std::printf("mappings %zu sink %g\n", maps.size(), sink);
+    return maps.empty() ? 1 : 0;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+    return 2;
+  }
+}
