@@ -97,8 +97,10 @@ void NestFacts::reset(const Nest& n, const FixedLengths* fixed) {
 
 void build_tables(const Nest& n, NestTables& out) {
   const int L = n.num_levels;
+  // All entries set (not only num_dims): the rows are copied whole, and copying unset values is
+  // undefined behaviour even though they are never read.
   std::array<int64_t, kMaxDims> cur;
-  std::fill_n(cur.begin(), n.num_dims, int64_t(1));
+  cur.fill(1);
   out.extent[size_t(L)] = cur;
   // Products stay below the per-dimension totals that build_nest checked for overflow.
   for (int c = L - 1; c >= 0; --c) {

@@ -72,6 +72,42 @@ struct Ctx {  // trivial: arrays of contexts are declared in hot paths without z
   bool oe, ne;
 };
 
+// A rank's two sums over its contexts depend on nothing but the rank (coefficients), the mode, and
+// per dimension its bound, tile extent, loops above the child (factor and stride, by kind) and
+// relation to the kind of step. The mapper evaluates many mappings that share those (the few ways
+// to split a dimension), so the sums of earlier calls are kept per thread, keyed by exactly these
+// values: a hit returns what the computation would, bit for bit. Direct-mapped, fixed size: a
+// lookup allocates nothing and a collision simply overwrites.
+inline constexpr int kKeyWords = 48;
+inline constexpr size_t kCacheEntries = 2048;  // power of two
+
+struct RankSumEntry {
+  uint64_t hash = 0;
+  int len = -1;  // -1: empty
+  std::array<int64_t, kKeyWords> key;
+  int64_t sum_u, sum_w;
+};
+
+thread_local bool g_cache_on = true;
+
+struct RankKey {
+  int len = 0;
+  std::array<int64_t, kKeyWords> w;
+  bool push(int64_t v) {
+    if (len == kKeyWords) return false;
+    w[size_t(len++)] = v;
+    return true;
+  }
+  uint64_t hash() const {
+    uint64_t h = 0x9E3779B97F4A7C15ull ^ uint64_t(len);
+    for (int k = 0; k < len; ++k) {
+      h ^= uint64_t(w[size_t(k)]) + 0x9E3779B97F4A7C15ull + (h << 6) + (h >> 2);
+      h *= 0xBF58476D1CE4E5B9ull;
+    }
+    return h ^ (h >> 31);
+  }
+};
+
 // A dimension's relation to a kind of step (see count_transfers): 0 for the first tile (Fill), the
 // last tile (Drain) or every iteration (Stream); 1 + 2 * split + self for temporal loop k advancing,
 // where split is the number of the dimension's temporal loops outside k and self whether k is one
@@ -97,6 +133,8 @@ struct Scratch {
   std::array<std::vector<int64_t>, kMaxDims> grp;
   std::vector<std::pair<int64_t, int64_t>> pieces, pieces2;
   std::vector<uint64_t> bu, bv, bn, bo;
+  // Rank sums of earlier calls (see RankSumCache), allocated on first use.
+  std::vector<RankSumEntry> cache;
 };
 
 Scratch& scratch() {
@@ -427,6 +465,8 @@ void union_counts(const Nest& n, const RankInfo& r, const std::array<const Ctx*,
 
 }  // namespace
 
+void set_rank_sum_cache(bool on) { g_cache_on = on; }
+
 const char* unsupported_projection(const workload::Problem& p, int tensor) {
   std::array<int, kMaxDims> seen{};
   for (const auto& rank : p.tensors[size_t(tensor)].ranks) {
@@ -697,9 +737,13 @@ int64_t count_transfers(const Ranks& ranks, const Nest& n, int child_level, uint
     for (int k = 0; k < ranks.r[size_t(ri)].ndims; ++k)
       used[size_t(ranks.r[size_t(ri)].dims[size_t(k)])] = true;
 
-  // Spatial offsets per dimension.
-  for (int d = 0; d < n.num_dims; ++d) {
-    if (!used[size_t(d)]) continue;
+  // Spatial offsets of a dimension (non-group with multiplicities, group members), built when a
+  // context list or a union first needs them: a call whose rank sums all come from closed forms or
+  // the cache needs none.
+  std::array<bool, kMaxDims> offsets_ready{};
+  auto ensure_offsets = [&](int d) {
+    if (offsets_ready[size_t(d)]) return;
+    offsets_ready[size_t(d)] = true;
     auto& ng = s.ng[size_t(d)];
     ng.clear();
     const auto& x = dl[size_t(d)];
@@ -711,7 +755,7 @@ int64_t count_transfers(const Ranks& ranks, const Nest& n, int child_level, uint
     auto& g = s.grp[size_t(d)];
     g.clear();
     for_each_offset(n, 0, x.g.data(), x.ng, [&g](int64_t o) { g.push_back(o); });
-  }
+  };
 
   // The contexts of dimension d for one kind of step. step < 0: the first tile (Fill), the last
   // tile (Drain) or every iteration (Stream); otherwise the iterations where temporal loop `step`
@@ -726,6 +770,7 @@ int64_t count_transfers(const Ranks& ranks, const Nest& n, int child_level, uint
     auto& full = s.full[size_t(d)][size_t(rel)];
     if (s.stamp[size_t(d)][size_t(rel)] == s.generation) return full;
     s.stamp[size_t(d)][size_t(rel)] = s.generation;
+    ensure_offsets(d);
     auto& out = s.ctx;
     out.clear();
     const auto& x = dl[size_t(d)];
@@ -852,8 +897,63 @@ int64_t count_transfers(const Ranks& ranks, const Nest& n, int child_level, uint
       inner_moves[size_t(d)][size_t(j)] =
           inner_moves[size_t(d)][size_t(j + 1)] || n.loops[size_t(x.t[size_t(j)])].factor > 1;
     // An imperfect dimension's instances differ (some are clipped or idle): its sums run over them.
-    instances_of[size_t(d)] = n.perfect[size_t(d)] ? s.ng[size_t(d)][0].second : 1;
+    instances_of[size_t(d)] = n.perfect[size_t(d)] ? product_of_factors(n, x.s.data(), x.ns) : 1;
   }
+  // The cache key of rank r's sums in kind q (see RankSumEntry); `tag` tells the sums apart from
+  // the per-call unit U of simple_sums. False when the key does not fit (then no caching).
+  RankKey key;
+  auto make_key = [&](const RankInfo& r, int q, int64_t tag) -> bool {
+    key.len = 0;
+    key.push(tag);
+    key.push(int64_t(mode) | (r.pseudo ? 4 : 0) | int64_t(r.ndims) << 3);
+    for (int k = 0; k < r.ndims; ++k) {
+      const int d = r.dims[size_t(k)];
+      const auto& x = dl[size_t(d)];
+      const int rel = tag ? 0 : s.rel[size_t(q)][size_t(d)];
+      bool ok = key.push(r.coef[size_t(k)]) && key.push(n.bound[size_t(d)]) && key.push(extent[size_t(d)]) &&
+                key.push(n.perfect[size_t(d)]) && key.push(rel) &&
+                key.push(int64_t(x.nt) | int64_t(x.ns) << 16 | int64_t(x.ng) << 32);
+      if (ok && rel == kStatesRel) {
+        int split = 0;
+        while (split < x.nt && x.t[size_t(split)] <= kstar) ++split;
+        ok = key.push(split);
+      }
+      for (int j = 0; j < x.nt && ok; ++j)
+        ok = key.push(n.loops[size_t(x.t[size_t(j)])].factor) &&
+             key.push(n.loops[size_t(x.t[size_t(j)])].stride);
+      for (int j = 0; j < x.ns && ok; ++j)
+        ok = key.push(n.loops[size_t(x.s[size_t(j)])].factor) &&
+             key.push(n.loops[size_t(x.s[size_t(j)])].stride);
+      for (int j = 0; j < x.ng && ok; ++j)
+        ok = key.push(n.loops[size_t(x.g[size_t(j)])].factor) &&
+             key.push(n.loops[size_t(x.g[size_t(j)])].stride);
+      if (!ok) return false;
+    }
+    return true;
+  };
+  // Calls compute(sum_u, sum_w) unless the cache holds the sums of rank r in kind q (tag as above).
+  auto cached = [&](const RankInfo& r, int q, int64_t tag, int64_t& sum_u, int64_t& sum_w, auto&& compute) {
+    if (!g_cache_on || !make_key(r, q, tag)) {
+      compute(sum_u, sum_w);
+      return;
+    }
+    const uint64_t h = key.hash();
+    if (s.cache.empty()) s.cache.resize(kCacheEntries);
+    RankSumEntry& e = s.cache[size_t(h & (kCacheEntries - 1))];
+    if (e.hash == h && e.len == key.len &&
+        std::equal(key.w.begin(), key.w.begin() + key.len, e.key.begin())) {
+      sum_u = e.sum_u;
+      sum_w = e.sum_w;
+      return;
+    }
+    compute(sum_u, sum_w);
+    e.hash = h;
+    e.len = key.len;
+    std::copy_n(key.w.begin(), key.len, e.key.begin());
+    e.sum_u = sum_u;
+    e.sum_w = sum_w;
+  };
+
   std::array<int64_t, 2 * kMaxDims> unit_u;  // U of a one-dimension perfect rank (-1: not yet)
   std::fill_n(unit_u.begin(), ranks.count, int64_t(-1));
   auto simple_sums = [&](int ri, int q, int step, int64_t& sum_u, int64_t& sum_w) {
@@ -878,26 +978,32 @@ int64_t count_transfers(const Ranks& ranks, const Nest& n, int child_level, uint
       // A static imperfect dimension: the sum over its instances of U (pseudo: of "has work"),
       // the same in every kind of step.
       if (unit_u[size_t(ri)] < 0) {
-        int64_t total_u = 0;
-        for (const Ctx& c : dim_contexts(d, -1, 0)) {
-          std::array<const Ctx*, kMaxDims> cp;
-          cp[0] = &c;
-          int64_t cu = 0, cv = 0;
-          union_counts(n, r, cp, extent, s, cu, cv);
-          total_u = checked_add(total_u, checked_mul(cu, c.mult, "transfers"), "transfers");
-        }
-        unit_u[size_t(ri)] = total_u;
+        int64_t unused = 0;
+        cached(r, q, 1, unit_u[size_t(ri)], unused, [&](int64_t& total_u, int64_t&) {
+          total_u = 0;
+          for (const Ctx& c : dim_contexts(d, -1, 0)) {
+            std::array<const Ctx*, kMaxDims> cp;
+            cp[0] = &c;
+            int64_t cu = 0, cv = 0;
+            union_counts(n, r, cp, extent, s, cu, cv);
+            total_u = checked_add(total_u, checked_mul(cu, c.mult, "transfers"), "transfers");
+          }
+        });
       }
       u = unit_u[size_t(ri)];
     } else if (!r.pseudo) {
-      if (unit_u[size_t(ri)] < 0 && s.grp[size_t(d)].size() == 1) {
+      if (unit_u[size_t(ri)] < 0 && dl[size_t(d)].ng == 0) {
         unit_u[size_t(ri)] = extent[size_t(d)];  // perfect: the extent is within the bound
       } else if (unit_u[size_t(ri)] < 0) {
-        const Ctx first{0, 0, 1, true, false};
-        std::array<const Ctx*, kMaxDims> cp;
-        cp[0] = &first;
-        int64_t v = 0;
-        union_counts(n, r, cp, extent, s, unit_u[size_t(ri)], v);
+        int64_t unused = 0;
+        cached(r, q, 2, unit_u[size_t(ri)], unused, [&](int64_t& u1, int64_t&) {
+          ensure_offsets(d);
+          const Ctx first{0, 0, 1, true, false};
+          std::array<const Ctx*, kMaxDims> cp;
+          cp[0] = &first;
+          int64_t v = 0;
+          union_counts(n, r, cp, extent, s, u1, v);
+        });
       }
       u = unit_u[size_t(ri)];
     }
@@ -935,33 +1041,36 @@ int64_t count_transfers(const Ranks& ranks, const Nest& n, int child_level, uint
         sum_u = s.sum_u[size_t(same)][size_t(ri)];
         sum_w = s.sum_w[size_t(same)][size_t(ri)];
       } else {
-        std::array<const std::vector<Ctx>*, kMaxDims> lists;
-        bool any = true;
-        for (int k = 0; k < r.ndims; ++k) {
-          const int d = r.dims[size_t(k)];
-          lists[size_t(k)] = &dim_contexts(d, step, s.rel[size_t(q)][size_t(d)]);
-          if (lists[size_t(k)]->empty()) any = false;
-        }
-        std::array<size_t, kMaxDims> idx{};
-        while (any) {
-          std::array<const Ctx*, kMaxDims> cp;
-          int64_t mult = 1;
+        cached(r, q, 0, sum_u, sum_w, [&](int64_t& su, int64_t& sw) {
+          su = sw = 0;
+          std::array<const std::vector<Ctx>*, kMaxDims> lists;
+          bool any = true;
           for (int k = 0; k < r.ndims; ++k) {
-            cp[size_t(k)] = &(*lists[size_t(k)])[idx[size_t(k)]];
-            mult = checked_mul(mult, cp[size_t(k)]->mult, "context count");
+            const int d = r.dims[size_t(k)];
+            lists[size_t(k)] = &dim_contexts(d, step, s.rel[size_t(q)][size_t(d)]);
+            if (lists[size_t(k)]->empty()) any = false;
           }
-          int64_t U = 0, V = 0;
-          union_counts(n, r, cp, extent, s, U, V);
-          sum_u = checked_add(sum_u, checked_mul(U, mult, "transfers"), "transfers");
-          sum_w = checked_add(sum_w, checked_mul(U - V, mult, "transfers"), "transfers");
-          int k = r.ndims - 1;
-          while (k >= 0) {
-            if (++idx[size_t(k)] < lists[size_t(k)]->size()) break;
-            idx[size_t(k)] = 0;
-            --k;
+          std::array<size_t, kMaxDims> idx{};
+          while (any) {
+            std::array<const Ctx*, kMaxDims> cp;
+            int64_t mult = 1;
+            for (int k = 0; k < r.ndims; ++k) {
+              cp[size_t(k)] = &(*lists[size_t(k)])[idx[size_t(k)]];
+              mult = checked_mul(mult, cp[size_t(k)]->mult, "context count");
+            }
+            int64_t U = 0, V = 0;
+            union_counts(n, r, cp, extent, s, U, V);
+            su = checked_add(su, checked_mul(U, mult, "transfers"), "transfers");
+            sw = checked_add(sw, checked_mul(U - V, mult, "transfers"), "transfers");
+            int k = r.ndims - 1;
+            while (k >= 0) {
+              if (++idx[size_t(k)] < lists[size_t(k)]->size()) break;
+              idx[size_t(k)] = 0;
+              --k;
+            }
+            if (k < 0) break;
           }
-          if (k < 0) break;
-        }
+        });
       }
       s.sum_u[size_t(q)][size_t(ri)] = sum_u;
       s.sum_w[size_t(q)][size_t(ri)] = sum_w;

@@ -67,6 +67,11 @@ int64_t count_transfers(const workload::Problem& p, const Nest& n, int tensor, i
 int64_t count_transfers(const Ranks& ranks, const Nest& n, int child_level, uint64_t group_mask,
                         TransferMode mode);
 
+/// The general counting keeps the per-rank sums of earlier calls in a per-thread cache keyed by
+/// everything they depend on (transfers.cpp, RankSumEntry); on by default. Turning it off (for
+/// this thread) is for tests that check a cached result equals a computed one.
+void set_rank_sum_cache(bool on);
+
 /// Largest tile of `tensor` held by one instance of `level` (words).
 int64_t tile_footprint(const workload::Problem& p, const Nest& n, int tensor, int level);
 int64_t tile_footprint(const Ranks& ranks, const Nest& n, int level);
