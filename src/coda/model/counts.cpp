@@ -72,7 +72,7 @@ void compute_counts(const workload::Problem& p, const Machine& m, const mapping:
     // The child's own transfers (group 0) and the parent's side of them (group `group`).
     auto count2 = [&](int child, uint64_t group, TransferMode mode, int64_t& own, int64_t& shared) {
       own = shared = -1;
-      if (const RankLengths* len = facts.lengths(ranks, n, t, child)) {
+      if (const RankLengths* len = all_perfect ? facts.lengths(ranks, n, t, child) : nullptr) {
         const uint64_t groups[2] = {0, group};
         int64_t c[2];
         perfect_counts(ranks, n, facts.tb, *len, child, groups, group ? 2 : 1, mode, c);

@@ -74,18 +74,19 @@ class NestFacts {
   /// `fixed` (optional, must outlive the facts) serves the outermost level and the MAC units.
   void reset(const Nest& n, const FixedLengths* fixed = nullptr);
   /// The rank lengths of `tensor` (whose ranks are `ranks`) at `level` (num_levels = MAC units),
-  /// or nullptr when the nest is not perfect or the tile is not a product of progressions.
+  /// or nullptr when the tile is not a product of progressions. In an imperfect nest they describe
+  /// the tile at the origin (extents clipped to the bounds), the largest one, which is what the
+  /// capacity check and `tile` need; the perfect_counts shortcuts take them for perfect nests only.
   const RankLengths* lengths(const Ranks& ranks, const Nest& n, int tensor, int level) {
-    if (!perfect) return nullptr;
     const int8_t st = state_[size_t(tensor)][size_t(level)];
     if (st == 0) return compute(ranks, n, tensor, level);
     return st > 0 ? &len_[size_t(tensor)][size_t(level)] : nullptr;
   }
 
   bool perfect = false;
-  /// Built for every nest: spatial_above and the products of temporal_prefix hold whether or not
-  /// the factors are perfect; extent and the executed-step reading of temporal_prefix only when
-  /// they are.
+  /// Built for every nest: spatial_above, extent (products of factors, not clipped) and the
+  /// products of temporal_prefix hold whether or not the factors are perfect; reading
+  /// temporal_prefix as executed steps holds only when they are.
   NestTables tb;
 
  private:
