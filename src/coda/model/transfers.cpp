@@ -93,18 +93,14 @@ thread_local bool g_cache_on = true;
 struct RankKey {
   int len = 0;
   std::array<int64_t, kKeyWords> w;
-  bool push(int64_t v) {
-    if (len == kKeyWords) return false;
-    w[size_t(len++)] = v;
-    return true;
-  }
+  void push(int64_t v) { w[size_t(len++)] = v; }  // the caller checked the length first
   uint64_t hash() const {
-    uint64_t h = 0x9E3779B97F4A7C15ull ^ uint64_t(len);
-    for (int k = 0; k < len; ++k) {
-      h ^= uint64_t(w[size_t(k)]) + 0x9E3779B97F4A7C15ull + (h << 6) + (h >> 2);
-      h *= 0xBF58476D1CE4E5B9ull;
-    }
-    return h ^ (h >> 31);
+    // FNV-1a over words, then a final mix so that the low bits (the slot) depend on every word.
+    uint64_t h = 0xCBF29CE484222325ull;
+    for (int k = 0; k < len; ++k) h = (h ^ uint64_t(w[size_t(k)])) * 0x100000001B3ull;
+    h ^= h >> 29;
+    h *= 0xBF58476D1CE4E5B9ull;
+    return h ^ (h >> 32);
   }
 };
 
@@ -903,34 +899,43 @@ int64_t count_transfers(const Ranks& ranks, const Nest& n, int child_level, uint
   // the per-call unit U of simple_sums. False when the key does not fit (then no caching).
   RankKey key;
   auto make_key = [&](const RankInfo& r, int q, int64_t tag) -> bool {
+    int words = 2;
+    for (int k = 0; k < r.ndims; ++k) {
+      const auto& x = dl[size_t(r.dims[size_t(k)])];
+      words += 7 + 2 * (x.nt + x.ns + x.ng);
+    }
+    if (words > kKeyWords) return false;
     key.len = 0;
     key.push(tag);
     key.push(int64_t(mode) | (r.pseudo ? 4 : 0) | int64_t(r.ndims) << 3);
+    auto push_loops = [&](const std::array<int, kMaxLoops>& idx, int count) {
+      for (int j = 0; j < count; ++j) {
+        const auto& l = n.loops[size_t(idx[size_t(j)])];
+        key.push(l.factor);
+        key.push(l.stride);
+      }
+    };
     for (int k = 0; k < r.ndims; ++k) {
       const int d = r.dims[size_t(k)];
       const auto& x = dl[size_t(d)];
       const int rel = tag ? 0 : s.rel[size_t(q)][size_t(d)];
-      bool ok = key.push(r.coef[size_t(k)]) && key.push(n.bound[size_t(d)]) && key.push(extent[size_t(d)]) &&
-                key.push(n.perfect[size_t(d)]) && key.push(rel) &&
-                key.push(int64_t(x.nt) | int64_t(x.ns) << 16 | int64_t(x.ng) << 32);
-      if (ok && rel == kStatesRel) {
-        int split = 0;
+      key.push(r.coef[size_t(k)]);
+      key.push(n.bound[size_t(d)]);
+      key.push(extent[size_t(d)]);
+      key.push(n.perfect[size_t(d)]);
+      key.push(rel);
+      key.push(int64_t(x.nt) | int64_t(x.ns) << 16 | int64_t(x.ng) << 32);
+      int split = 0;  // only the states relation depends on where the killing loop is
+      if (rel == kStatesRel)
         while (split < x.nt && x.t[size_t(split)] <= kstar) ++split;
-        ok = key.push(split);
-      }
-      for (int j = 0; j < x.nt && ok; ++j)
-        ok = key.push(n.loops[size_t(x.t[size_t(j)])].factor) &&
-             key.push(n.loops[size_t(x.t[size_t(j)])].stride);
-      for (int j = 0; j < x.ns && ok; ++j)
-        ok = key.push(n.loops[size_t(x.s[size_t(j)])].factor) &&
-             key.push(n.loops[size_t(x.s[size_t(j)])].stride);
-      for (int j = 0; j < x.ng && ok; ++j)
-        ok = key.push(n.loops[size_t(x.g[size_t(j)])].factor) &&
-             key.push(n.loops[size_t(x.g[size_t(j)])].stride);
-      if (!ok) return false;
+      key.push(split);
+      push_loops(x.t, x.nt);
+      push_loops(x.s, x.ns);
+      push_loops(x.g, x.ng);
     }
     return true;
   };
+
   // Calls compute(sum_u, sum_w) unless the cache holds the sums of rank r in kind q (tag as above).
   auto cached = [&](const RankInfo& r, int q, int64_t tag, int64_t& sum_u, int64_t& sum_w, auto&& compute) {
     if (!g_cache_on || !make_key(r, q, tag)) {
