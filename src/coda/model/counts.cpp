@@ -69,6 +69,20 @@ void compute_counts(const workload::Problem& p, const Machine& m, const mapping:
       const RankLengths* len = facts.lengths(ranks, n, t, level);
       return len ? len->size : tile_footprint(ranks, n, level);
     };
+    // A group whose loops all run over perfectly factored dimensions the tensor does not depend on
+    // (the usual multicast or reduction) changes no rank's sets, only how many instances there
+    // are: each group of `members` children shares one transfer, so the group's count is the
+    // child's divided by `members` (each such dimension's pseudo rank contributes its instance
+    // count linearly to every term; transfers.cpp). 0 when the group is not of this kind.
+    auto alias_members = [&](uint64_t group) -> int64_t {
+      int64_t members = 1;
+      for (uint64_t g = group; g; g &= g - 1) {
+        const auto& l = n.loops[size_t(__builtin_ctzll(g))];
+        if (!n.perfect[size_t(l.dim)] || (ranks.relevant_dims >> l.dim & 1u)) return 0;
+        members *= l.factor;
+      }
+      return members;
+    };
     // The child's own transfers (group 0) and the parent's side of them (group `group`).
     auto count2 = [&](int child, uint64_t group, TransferMode mode, int64_t& own, int64_t& shared) {
       own = shared = -1;
@@ -80,7 +94,10 @@ void compute_counts(const workload::Problem& p, const Machine& m, const mapping:
         shared = group ? c[1] : c[0];
       }
       if (own < 0) own = count_transfers(ranks, n, child, 0, mode);
-      if (shared < 0) shared = group ? count_transfers(ranks, n, child, group, mode) : own;
+      if (shared < 0) {
+        const int64_t members = group ? alias_members(group) : 1;
+        shared = members ? own / members : count_transfers(ranks, n, child, group, mode);
+      }
     };
     int parent = 0;  // level 0 keeps every tensor (checked by model::check)
     auto& root = out.at[0][size_t(t)];
@@ -110,7 +127,9 @@ void compute_counts(const workload::Problem& p, const Machine& m, const mapping:
             pc.updates = shared;
           } else {
             cc.reads = count_transfers(ranks, n, child, 0, TransferMode::Drain);
-            pc.updates = count_transfers(ranks, n, child, group, TransferMode::Drain);
+            const int64_t members = group ? alias_members(group) : 1;
+            pc.updates =
+                members ? cc.reads / members : count_transfers(ranks, n, child, group, TransferMode::Drain);
           }
           pc.deliveries = cc.reads;
         } else {
