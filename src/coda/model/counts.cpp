@@ -121,12 +121,15 @@ void compute_counts(const workload::Problem& p, const Machine& m, const mapping:
         count2(child, output && !all_perfect ? 0 : group, TransferMode::Fill, own, shared);
         cc.fills = own;
         if (output) {
-          // With perfect factors drains equal fills (transfers.cpp, perfect_transfers).
+          // A child's own drains equal its own fills in any nest: per instance and element, every
+          // residency begins with one fill and ends with one drain (the last tile is drained at
+          // the end). With perfect factors the group's drains equal its fills too (transfers.cpp,
+          // perfect_transfers); with imperfect ones a group's union of drains is not its union
+          // of fills, so the parent's updates take the drains.
+          cc.reads = own;
           if (all_perfect) {
-            cc.reads = own;
             pc.updates = shared;
           } else {
-            cc.reads = count_transfers(ranks, n, child, 0, TransferMode::Drain);
             const int64_t members = group ? alias_members(group) : 1;
             pc.updates =
                 members ? cc.reads / members : count_transfers(ranks, n, child, group, TransferMode::Drain);
