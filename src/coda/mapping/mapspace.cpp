@@ -11,6 +11,7 @@
 #include "coda/common/error.hpp"
 #include "coda/mapping/factorization.hpp"
 #include "coda/model/nest.hpp"
+#include "coda/model/perfect_counts.hpp"
 #include "coda/model/transfers.hpp"
 
 namespace coda::mapping {
@@ -50,6 +51,9 @@ Mapspace::Mapspace(const workload::Problem& p, const model::Machine& m, Constrai
     throw InputError(
         fmt::format("problem '{}' on '{}' exceeds the model's limits ({} dimensions, {} tensors, {} levels)",
                     p.name, m.name, model::kMaxDims, model::kMaxTensors, model::kMaxLevels));
+  ranks_.resize(size_t(p.num_tensors()));
+  for (int t = 0; t < p.num_tensors(); ++t) model::build_ranks(p, t, ranks_[size_t(t)]);
+  for (int d = 0; d < D_; ++d) bounds_[size_t(d)] = p.bounds[size_t(d)];
   slot_of_.assign(size_t(L_), {-1, -1, -1});
   for (int l = 0; l < L_; ++l) {
     slot_of_[size_t(l)][0] = int(slots_.size());
@@ -239,8 +243,12 @@ Point Mapspace::point_of(const Mapping& map) const {
 // Capacity
 
 int64_t Mapspace::tile(const std::array<int64_t, model::kMaxDims>& ext, int t) const {
+  // The model's own tile size (what model::check compares with the capacity): from the rank
+  // lengths when every rank's set is a progression, as in nearly every layer, else exactly.
+  model::RankLengths len;
+  if (model::rank_lengths(ranks_[size_t(t)], ext.data(), bounds_.data(), len)) return len.size;
   // A one-level nest whose loops have the extents: model::tile_footprint only reads the factors
-  // at and below the level, so this is the model's own tile size.
+  // at and below the level.
   model::Nest n;
   n.num_dims = D_;
   n.num_levels = 1;
@@ -255,7 +263,7 @@ int64_t Mapspace::tile(const std::array<int64_t, model::kMaxDims>& ext, int t) c
   n.num_loops = k;
   n.level_begin[0] = 0;
   n.level_begin[1] = k;
-  return model::tile_footprint(p_, n, t, 0);
+  return model::tile_footprint(ranks_[size_t(t)], n, 0);
 }
 
 bool Mapspace::level_fits(int l, const std::array<int64_t, model::kMaxDims>& ext, uint32_t keep,

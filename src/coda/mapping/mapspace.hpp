@@ -34,6 +34,7 @@
 #include "coda/mapping/constraints.hpp"
 #include "coda/mapping/mapping.hpp"
 #include "coda/model/machine.hpp"
+#include "coda/model/transfers.hpp"
 #include "coda/workload/problem.hpp"
 
 namespace coda::mapping {
@@ -206,6 +207,10 @@ class Mapspace {
   // other dimensions).
   std::array<std::array<int8_t, model::kMaxDims>, model::kMaxTensors> dep_{};
   int64_t total_units_ = 1;
+  /// Each tensor's ranks as the model counts them, built once: the capacity checks of every draw
+  /// size tiles from them (tile()).
+  std::vector<model::Ranks> ranks_;
+  std::array<int64_t, model::kMaxDims> bounds_{};
   /// Non-empty when a rule can never hold (a factor > 1 required on an axis without fanout).
   std::string dead_;
   mutable std::mutex cache_mu_;
