@@ -18,6 +18,7 @@
 #include "coda/mapping/mapspace.hpp"
 #include "coda/model/bind.hpp"
 #include "coda/model/evaluate.hpp"
+#include "mapspace_samples.hpp"
 
 namespace {
 
@@ -137,16 +138,8 @@ void BM_EvaluateMapspace(benchmark::State& state, const char* arch, const char* 
   auto m = model::bind(a, model::library_for(a), l.problem);
   mapping::Mapspace ms(l.problem, m, mapping::dataflow_constraints(dataflow, l.problem, m));
   const model::Evaluator eval(l.problem, m);
-  std::vector<mapping::Mapping> maps;
+  const std::vector<mapping::Mapping> maps = bench::mapspace_samples(ms, eval);
   model::Result r;
-  Rng rng(42);
-  for (int tries = 0; tries < 200000 && maps.size() < 256; ++tries) {
-    mapping::Point pt;
-    if (!ms.sample(rng, pt)) continue;
-    auto map = ms.to_mapping(pt);
-    eval(map, r);
-    if (r.valid) maps.push_back(std::move(map));
-  }
   if (maps.empty()) {
     state.SkipWithError("no valid mapping sampled");
     return;

@@ -9,13 +9,13 @@
 #include <exception>
 #include <vector>
 
-#include "coda/common/rng.hpp"
 #include "coda/io/arch_loader.hpp"
 #include "coda/io/layer_loader.hpp"
 #include "coda/mapping/dataflows.hpp"
 #include "coda/mapping/mapspace.hpp"
 #include "coda/model/bind.hpp"
 #include "coda/model/evaluate.hpp"
+#include "mapspace_samples.hpp"
 
 namespace {
 
@@ -46,17 +46,9 @@ int main(int argc, char** argv) {
     auto m = model::bind(a, model::library_for(a), l.problem);
     mapping::Mapspace ms(l.problem, m, mapping::dataflow_constraints(argv[3], l.problem, m));
     const model::Evaluator eval(l.problem, m);
-    // The same 256 valid samples as bench_model's BM_EvaluateMapspace (seed 42).
-    std::vector<mapping::Mapping> maps;
+    // The same 256 valid samples as bench_model's BM_EvaluateMapspace.
+    const std::vector<mapping::Mapping> maps = bench::mapspace_samples(ms, eval);
     model::Result r;
-    Rng rng(42);
-    for (int tries = 0; tries < 200000 && maps.size() < 256; ++tries) {
-      mapping::Point pt;
-      if (!ms.sample(rng, pt)) continue;
-      auto map = ms.to_mapping(pt);
-      eval(map, r);
-      if (r.valid) maps.push_back(std::move(map));
-    }
     const double sink = evaluate_all(eval, maps, r, std::atoi(argv[5]));
     std::printf("mappings %zu sink %g\n", maps.size(), sink);
     return maps.empty() ? 1 : 0;

@@ -762,6 +762,7 @@ int64_t count_transfers(const Ranks& ranks, const Nest& n, int child_level, uint
   // tuple of them), with d's loops inside kstar at index 0 (Fill) or at their last executed index
   // (Drain), as "new" tiles with nothing old.
   int kstar = -1;
+  std::array<int, kMaxDims> states_split;  // per dimension: its temporal loops down to kstar
   auto dim_contexts = [&](int d, int step, int rel) -> const std::vector<Ctx>& {
     auto& full = s.full[size_t(d)][size_t(rel)];
     if (s.stamp[size_t(d)][size_t(rel)] == s.generation) return full;
@@ -773,8 +774,7 @@ int64_t count_transfers(const Ranks& ranks, const Nest& n, int child_level, uint
     const int64_t bound = n.bound[size_t(d)];
     const bool perfect = n.perfect[size_t(d)];
     if (step == kStates) {
-      int split = 0;
-      while (split < x.nt && x.t[size_t(split)] <= kstar) ++split;
+      const int split = states_split[size_t(d)];
       const int* inner = x.t.data() + split;
       const int ninner = x.nt - split;
       const bool last = mode == TransferMode::Drain;
@@ -925,10 +925,8 @@ int64_t count_transfers(const Ranks& ranks, const Nest& n, int child_level, uint
       key.push(n.perfect[size_t(d)]);
       key.push(rel);
       key.push(int64_t(x.nt) | int64_t(x.ns) << 16 | int64_t(x.ng) << 32);
-      int split = 0;  // only the states relation depends on where the killing loop is
-      if (rel == kStatesRel)
-        while (split < x.nt && x.t[size_t(split)] <= kstar) ++split;
-      key.push(split);
+      // Only the states relation depends on where the killing loop is.
+      key.push(rel == kStatesRel ? states_split[size_t(d)] : 0);
       push_loops(x.t, x.nt);
       push_loops(x.s, x.ns);
       push_loops(x.g, x.ng);
@@ -966,12 +964,8 @@ int64_t count_transfers(const Ranks& ranks, const Nest& n, int child_level, uint
     const int d = r.dims[0];
     const auto& x = dl[size_t(d)];
     const int rel = s.rel[size_t(q)][size_t(d)] - 1;
-    int split = rel >> 1;
+    const int split = step == kStates ? states_split[size_t(d)] : rel >> 1;
     const bool self = step >= 0 && (rel & 1);
-    if (step == kStates) {
-      split = 0;
-      while (split < x.nt && x.t[size_t(split)] <= kstar) ++split;
-    }
     // The first kind: the first tile (Fill), the last (Drain), or every step (Stream); either way
     // nothing of it was held before, so W = 0 (and the states of kStates are counted as new).
     int64_t m = step == -1 ? (mode == TransferMode::Stream ? tprefix[size_t(d)][size_t(x.nt)] : 1)
@@ -1118,6 +1112,12 @@ int64_t count_transfers(const Ranks& ranks, const Nest& n, int child_level, uint
     set_relations(0, -1);
     total = kind_total(0, -1);
   } else {
+    for (int d = 0; d < n.num_dims; ++d) {
+      const auto& x = dl[size_t(d)];
+      int split = 0;
+      while (split < x.nt && x.t[size_t(split)] <= kstar) ++split;
+      states_split[size_t(d)] = split;
+    }
     set_relations(0, kStates);
     kind_total(0, kStates, &total);
   }
