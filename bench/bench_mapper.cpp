@@ -4,6 +4,7 @@
 //
 //   build/bench/bench_mapper --benchmark_filter=Size          # seconds
 //   build/bench/bench_mapper --benchmark_filter=Rate          # seconds
+//   build/bench/bench_mapper --benchmark_filter=Draws         # seconds: draws/s, where rejected
 //   build/bench/bench_mapper --benchmark_filter='Exhaustive/eyeriss/'   # minutes
 // The exhaustive runs of eyeriss-256 with WS/OS/NLR take hours (their spaces hold 1e7 to 1e9
 // mappings); docs/performance.md gives their sizes and the rate, hence the time.
@@ -86,6 +87,29 @@ void BM_Rate(benchmark::State& state, const char* arch, const char* layer, int b
   state.counters["evals_per_s_per_thread"] = evals / secs / double(o.threads);
 }
 
+// Uniform draws of the mapspace (Mapspace::sample): attempts per second and where they are
+// rejected (the first failing check: fanout, utilization, or capacity at a level, innermost first).
+void BM_Draws(benchmark::State& state, const char* arch, const char* layer, int batch, const char* df) {
+  auto s = setup(arch, layer, batch, df);
+  mapping::Mapspace ms(s.problem, s.machine, s.constraints);
+  Rng rng(7);
+  mapping::Point pt;
+  mapping::RejectStats rej;
+  int64_t attempts = 0, accepted = 0;
+  for (auto _ : state) {
+    ++attempts;
+    accepted += ms.sample(rng, pt, &rej) ? 1 : 0;
+  }
+  state.counters["accepted_%"] = 100.0 * double(accepted) / double(attempts);
+  state.counters["fanout_%"] = 100.0 * double(rej.fanout) / double(attempts);
+  state.counters["utilization_%"] = 100.0 * double(rej.utilization) / double(attempts);
+  for (int l = 0; l < ms.num_levels(); ++l) {
+    int64_t n = 0;
+    for (int64_t c : rej.pool[size_t(l)]) n += c;
+    state.counters["capacity_L" + std::to_string(l) + "_%"] = 100.0 * double(n) / double(attempts);
+  }
+}
+
 #define CONV_LAYERS(X, ARCH, DF) \
   X(ARCH, DF, conv1)             \
   X(ARCH, DF, conv2) X(ARCH, DF, conv3) X(ARCH, DF, conv4) X(ARCH, DF, conv5)
@@ -115,6 +139,10 @@ CONV_LAYERS(EXH, eyeriss256, rs)
 CONV_LAYERS(EXH, eyeriss256, os)
 CONV_LAYERS(EXH, eyeriss256, nlr)
 CONV_LAYERS(EXH, eyeriss256, ws)
+
+BENCHMARK_CAPTURE(BM_Draws, eyeriss_rs_conv1, "eyeriss", "alexnet:conv1", 4, "rs");
+BENCHMARK_CAPTURE(BM_Draws, eyeriss_rs_conv3, "eyeriss", "alexnet:conv3", 4, "rs");
+BENCHMARK_CAPTURE(BM_Draws, eyeriss256_ws_conv3, "eyeriss-256", "alexnet:conv3", 1, "ws");
 
 BENCHMARK_CAPTURE(BM_Rate, eyeriss_rs_conv3, "eyeriss", "alexnet:conv3", 4, "rs")
     ->Arg(1)

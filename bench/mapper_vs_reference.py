@@ -24,6 +24,10 @@ p.add_argument("--limit", type=float, default=2.5e6, help="largest space searche
 p.add_argument("--ref-seconds", type=float, default=30)
 p.add_argument("--jobs", type=int, default=1)
 p.add_argument("--dataflows", default="rs,ws,os_a,os_b,os_c,nlr")
+p.add_argument("--cases", default="", help="only these cases, layer:dataflow,... (overrides --dataflows)")
+p.add_argument("--exhaustive-cap", type=float, default=0,
+               help="stop an exhaustive reference after this many seconds (0: no cap); a stopped one "
+                    "is reported as such and is not an optimum")
 args = p.parse_args()
 
 
@@ -60,10 +64,14 @@ def case(layer, df):
     if d["mapper"]["complete"]:
         kind, e_ref, secs = "exhaustive (default ran it)", e_def, d["mapper"]["seconds"]
     elif pts <= args.limit:
-        ref, err = run(base + ["--strategy", "exhaustive"])
+        cap = ["--budget-seconds", f"{args.exhaustive_cap:g}"] if args.exhaustive_cap > 0 else []
+        ref, err = run(base + ["--strategy", "exhaustive"] + cap)
         if ref is None:
             return f"{layer}\t{df}\tERR\t{err}\n"
         kind, e_ref, secs = "exhaustive", ref["best"]["energy_pj"], ref["mapper"]["seconds"]
+        if not ref["mapper"]["complete"]:
+            kind = f"exhaustive stopped ({ref['mapper']['evaluations']} evaluations)"
+            e_ref = min(e_ref, e_def)
     else:
         ref, err = run(base + ["--budget-seconds", f"{args.ref_seconds:g}", "--seed", "2"])
         if ref is None:
@@ -75,7 +83,10 @@ def case(layer, df):
             f"\t{gap * 100:.2f}\t{kind}\t{secs:.1f}\n")
 
 
-cases = [(l, df) for l in distinct_mac_layers() for df in args.dataflows.split(",")]
+if args.cases:
+    cases = [tuple(c.split(":")) for c in args.cases.split(",")]
+else:
+    cases = [(l, df) for l in distinct_mac_layers() for df in args.dataflows.split(",")]
 with open(args.out, "w") as out, concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
     # Results are written in case order whatever the completion order.
     for line in pool.map(lambda c: case(*c), cases):
