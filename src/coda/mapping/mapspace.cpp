@@ -181,9 +181,17 @@ const Mapspace::State& Mapspace::state(int d, int j, int64_t rem) const {
 
 size_t Mapspace::draw(Rng& rng, const State& s) const {
   // A factor with probability proportional to the ways of completing the split after it.
+  // The first k with cum[k] > x (the last one if rounding leaves none). Most slots offer a few
+  // factors, where a scan beats a binary search; both return the same index.
   const double x = rng.uniform() * s.count;
+  const size_t n = s.f.size();
+  if (n <= 16) {
+    size_t k = 0;
+    while (k + 1 < n && s.cum[k] <= x) ++k;
+    return k;
+  }
   const size_t k = size_t(std::upper_bound(s.cum.begin(), s.cum.end(), x) - s.cum.begin());
-  return std::min(k, s.f.size() - 1);
+  return std::min(k, n - 1);
 }
 
 Mapping Mapspace::to_mapping(const Point& pt) const {
