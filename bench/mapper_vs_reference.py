@@ -6,6 +6,8 @@
 #
 #   bench/mapper_vs_reference.py --coda build/coda --network alexnet --out alexnet.tsv
 #   bench/mapper_vs_reference.py --network vgg16 --ref-seconds 20 --jobs 2 --out vgg16.tsv
+#   bench/mapper_vs_reference.py --network mobilenet_v1 --cases conv1:ws,conv_pw1:os_a --limit 1e8 \
+#       --exhaustive-cap 400 --out refs.tsv   # exhaustive references for chosen cases
 #
 # Layers with the same type, input shape, output shape and weight count are mapped once (the first
 # one's name is reported). --jobs N runs N cases at once, each on one thread; with N equal to the
