@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "coda/common/checked.hpp"
+#include "coda/model/mixed_counts.hpp"
 #include "coda/model/perfect_counts.hpp"
 #include "coda/model/transfers.hpp"
 
@@ -83,6 +84,12 @@ void compute_counts(const workload::Problem& p, const Machine& m, const mapping:
       }
       return members;
     };
+    // Imperfect nests: the O(loops) walk of mixed_counts.hpp, or the general counting where it
+    // declines.
+    auto general = [&](int child, uint64_t group, TransferMode mode) {
+      const int64_t c = mixed_count(ranks, n, facts.tb, child, group, mode);
+      return c >= 0 ? c : count_transfers(ranks, n, child, group, mode);
+    };
     // The child's own transfers (group 0) and the parent's side of them (group `group`).
     auto count2 = [&](int child, uint64_t group, TransferMode mode, int64_t& own, int64_t& shared) {
       own = shared = -1;
@@ -93,10 +100,10 @@ void compute_counts(const workload::Problem& p, const Machine& m, const mapping:
         own = c[0];
         shared = group ? c[1] : c[0];
       }
-      if (own < 0) own = count_transfers(ranks, n, child, 0, mode);
+      if (own < 0) own = general(child, 0, mode);
       if (shared < 0) {
         const int64_t members = group ? alias_members(group) : 1;
-        shared = members ? own / members : count_transfers(ranks, n, child, group, mode);
+        shared = members ? own / members : general(child, group, mode);
       }
     };
     int parent = 0;  // level 0 keeps every tensor (checked by model::check)
@@ -131,8 +138,7 @@ void compute_counts(const workload::Problem& p, const Machine& m, const mapping:
             pc.updates = shared;
           } else {
             const int64_t members = group ? alias_members(group) : 1;
-            pc.updates =
-                members ? cc.reads / members : count_transfers(ranks, n, child, group, TransferMode::Drain);
+            pc.updates = members ? cc.reads / members : general(child, group, TransferMode::Drain);
           }
           pc.deliveries = cc.reads;
         } else {

@@ -111,7 +111,7 @@ struct RankKey {
 // The dimension's contexts depend on this relation alone.
 inline constexpr int kStatesRel = 2 * kMaxLoops + 2;
 inline constexpr int kMaxRelations = kStatesRel + 1;
-inline constexpr int kStates = -2;  // the `step` of that relation
+inline constexpr int kStates = kStatesStep;  // the `step` of that relation
 
 struct Scratch {
   std::vector<Ctx> ctx;  // one dimension's temporal contexts, before the spatial offsets
@@ -131,6 +131,7 @@ struct Scratch {
   std::vector<uint64_t> bu, bv, bn, bo;
   // Rank sums of earlier calls (see RankSumCache), allocated on first use.
   std::vector<RankSumEntry> cache;
+  std::vector<RankSumEntry> query_cache;  // rank_sums' (one rank, one kind of step per entry)
 };
 
 Scratch& scratch() {
@@ -700,8 +701,20 @@ int64_t count_transfers(const workload::Problem& p, const Nest& n, int tensor, i
   return count_transfers(ranks, n, child_level, group_mask, mode);
 }
 
-int64_t count_transfers(const Ranks& ranks, const Nest& n, int child_level, uint64_t group_mask,
-                        TransferMode mode) {
+namespace {
+
+// One rank's sums for rank_sums (below): which rank, which kind of step.
+struct RankQuery {
+  int rank;
+  int step;   // kFirstStep, kStatesStep or a temporal loop
+  int kstar;  // the killing loop, for kStatesStep
+};
+
+// count_transfers' general counting. With a query it computes only that rank's two sums for that
+// kind of step (into *sum_u, *sum_w) and returns 0: the same code, so that the O(loops) walk of
+// mixed_counts.cpp and this counting cannot disagree on a rank.
+int64_t general_counts(const Ranks& ranks, const Nest& n, int child_level, uint64_t group_mask,
+                       TransferMode mode, const RankQuery* query, int64_t* query_u, int64_t* query_w) {
   Scratch& s = scratch();
   const int above_end = child_level >= n.num_levels ? n.num_loops : n.level_begin[size_t(child_level)];
   std::array<int64_t, kMaxDims> extent{};
@@ -725,7 +738,7 @@ int64_t count_transfers(const Ranks& ranks, const Nest& n, int child_level, uint
   }
   bool all_perfect = true;
   for (int d = 0; d < n.num_dims; ++d) all_perfect &= n.perfect[size_t(d)];
-  if (all_perfect) return perfect_transfers(n, dl, ranks, extent, above_end, mode, s);
+  if (all_perfect && !query) return perfect_transfers(n, dl, ranks, extent, above_end, mode, s);
 
   // Only the dimensions of the tensor's ranks (pseudo ranks included) take part in the counts.
   std::array<bool, kMaxDims> used{};
@@ -1010,6 +1023,41 @@ int64_t count_transfers(const Ranks& ranks, const Nest& n, int child_level, uint
     sum_w = step >= 0 && (r.pseudo || !(self || inner_moves[size_t(d)][size_t(split)])) ? sum_u : 0;
   };
 
+  // Rank ri's sums over the contexts of kind q (relations set), enumerated (or from the cache).
+  auto enumerated_sums = [&](int ri, int q, int step, int64_t& sum_u, int64_t& sum_w) {
+    const RankInfo& r = ranks.r[size_t(ri)];
+    cached(r, q, 0, sum_u, sum_w, [&](int64_t& su, int64_t& sw) {
+      su = sw = 0;
+      std::array<const std::vector<Ctx>*, kMaxDims> lists;
+      bool any = true;
+      for (int k = 0; k < r.ndims; ++k) {
+        const int d = r.dims[size_t(k)];
+        lists[size_t(k)] = &dim_contexts(d, step, s.rel[size_t(q)][size_t(d)]);
+        if (lists[size_t(k)]->empty()) any = false;
+      }
+      std::array<size_t, kMaxDims> idx{};
+      while (any) {
+        std::array<const Ctx*, kMaxDims> cp;
+        int64_t mult = 1;
+        for (int k = 0; k < r.ndims; ++k) {
+          cp[size_t(k)] = &(*lists[size_t(k)])[idx[size_t(k)]];
+          mult = checked_mul(mult, cp[size_t(k)]->mult, "context count");
+        }
+        int64_t U = 0, V = 0;
+        union_counts(n, r, cp, extent, s, U, V);
+        su = checked_add(su, checked_mul(U, mult, "transfers"), "transfers");
+        sw = checked_add(sw, checked_mul(U - V, mult, "transfers"), "transfers");
+        int k = r.ndims - 1;
+        while (k >= 0) {
+          if (++idx[size_t(k)] < lists[size_t(k)]->size()) break;
+          idx[size_t(k)] = 0;
+          --k;
+        }
+        if (k < 0) break;
+      }
+    });
+  };
+
   auto kind_total = [&](int q, int step, int64_t* prod_u_out = nullptr) -> int64_t {
     s.ranks_done[size_t(q)] = 0;
     int64_t prod_u = 1, prod_w = 1;
@@ -1040,36 +1088,7 @@ int64_t count_transfers(const Ranks& ranks, const Nest& n, int child_level, uint
         sum_u = s.sum_u[size_t(same)][size_t(ri)];
         sum_w = s.sum_w[size_t(same)][size_t(ri)];
       } else {
-        cached(r, q, 0, sum_u, sum_w, [&](int64_t& su, int64_t& sw) {
-          su = sw = 0;
-          std::array<const std::vector<Ctx>*, kMaxDims> lists;
-          bool any = true;
-          for (int k = 0; k < r.ndims; ++k) {
-            const int d = r.dims[size_t(k)];
-            lists[size_t(k)] = &dim_contexts(d, step, s.rel[size_t(q)][size_t(d)]);
-            if (lists[size_t(k)]->empty()) any = false;
-          }
-          std::array<size_t, kMaxDims> idx{};
-          while (any) {
-            std::array<const Ctx*, kMaxDims> cp;
-            int64_t mult = 1;
-            for (int k = 0; k < r.ndims; ++k) {
-              cp[size_t(k)] = &(*lists[size_t(k)])[idx[size_t(k)]];
-              mult = checked_mul(mult, cp[size_t(k)]->mult, "context count");
-            }
-            int64_t U = 0, V = 0;
-            union_counts(n, r, cp, extent, s, U, V);
-            su = checked_add(su, checked_mul(U, mult, "transfers"), "transfers");
-            sw = checked_add(sw, checked_mul(U - V, mult, "transfers"), "transfers");
-            int k = r.ndims - 1;
-            while (k >= 0) {
-              if (++idx[size_t(k)] < lists[size_t(k)]->size()) break;
-              idx[size_t(k)] = 0;
-              --k;
-            }
-            if (k < 0) break;
-          }
-        });
+        enumerated_sums(ri, q, step, sum_u, sum_w);
       }
       s.sum_u[size_t(q)][size_t(ri)] = sum_u;
       s.sum_w[size_t(q)][size_t(ri)] = sum_w;
@@ -1086,6 +1105,25 @@ int64_t count_transfers(const Ranks& ranks, const Nest& n, int child_level, uint
   if (++s.generation == 0) {  // wrapped: no stamp may look current
     for (auto& row : s.stamp) row.fill(0);
     s.generation = 1;
+  }
+  if (query) {
+    const int ri = query->rank;
+    const RankInfo& r = ranks.r[size_t(ri)];
+    if (query->step == kStates) {
+      kstar = query->kstar;
+      for (int d = 0; d < n.num_dims; ++d) {
+        const auto& x = dl[size_t(d)];
+        int split = 0;
+        while (split < x.nt && x.t[size_t(split)] <= kstar) ++split;
+        states_split[size_t(d)] = split;
+      }
+    }
+    set_relations(0, query->step);
+    if (r.ndims == 1 && (n.perfect[size_t(r.dims[0])] || dl[size_t(r.dims[0])].nt == 0))
+      simple_sums(ri, 0, query->step, *query_u, *query_w);
+    else
+      enumerated_sums(ri, 0, query->step, *query_u, *query_w);
+    return 0;
   }
   if (mode == TransferMode::Stream) {
     set_relations(0, -1);
@@ -1146,6 +1184,79 @@ int64_t count_transfers(const Ranks& ranks, const Nest& n, int child_level, uint
     total = checked_add(total, kind_total(q, k), "transfers");
   }
   return total;
+}
+
+}  // namespace
+
+int64_t count_transfers(const Ranks& ranks, const Nest& n, int child_level, uint64_t group_mask,
+                        TransferMode mode) {
+  return general_counts(ranks, n, child_level, group_mask, mode, nullptr, nullptr, nullptr);
+}
+
+void rank_sums(const Ranks& ranks, int rank, const Nest& n, int child_level, uint64_t group_mask,
+               TransferMode mode, int step, int kstar, int64_t& sum_u, int64_t& sum_w) {
+  // The key: everything general_counts reads for one rank (its coefficients and, per dimension,
+  // bound, tile extent at the child and perfection, and the loops of factor > 1 above the child
+  // with their kind), plus the kind of step as each dimension relates to it. Built straight from
+  // the nest, so a hit costs one pass over the loops above the child.
+  const RankInfo& r = ranks.r[size_t(rank)];
+  const int end = child_level >= n.num_levels ? n.num_loops : n.level_begin[size_t(child_level)];
+  auto compute = [&] {
+    const RankQuery q{rank, step, kstar};
+    general_counts(ranks, n, child_level, group_mask, mode, &q, &sum_u, &sum_w);
+  };
+  if (!g_cache_on) return compute();
+  Scratch& s = scratch();
+  RankKey key;
+  key.push(int64_t(mode) | (r.pseudo ? 4 : 0) | int64_t(r.ndims) << 3 | int64_t(step + 2) << 8);
+  const uint32_t mask = ranks.dim_mask[size_t(rank)];
+  std::array<int64_t, kMaxDims> extent;  // of the rank's dimensions at the child
+  for (int k = 0; k < r.ndims; ++k) extent[size_t(r.dims[size_t(k)])] = 1;
+  std::array<int, kMaxDims> outside{}, at_kstar{};  // temporal loops before `step`, down to kstar
+  for (int k = 0; k < n.num_loops; ++k) {
+    const auto& l = n.loops[size_t(k)];
+    if (!(mask >> l.dim & 1u)) continue;
+    if (k >= end) {
+      extent[size_t(l.dim)] *= l.factor;
+      continue;
+    }
+    if (l.factor == 1) continue;
+    if (key.len + 3 + 5 * r.ndims > kKeyWords) return compute();  // too long to cache
+    const int64_t kind = !l.spatial ? 0 : (group_mask >> k & 1u) ? 2 : 1;
+    key.push(int64_t(l.dim) | kind << 8);
+    key.push(l.factor);
+    key.push(l.stride);
+    if (!l.spatial) {
+      outside[size_t(l.dim)] += k < step;
+      at_kstar[size_t(l.dim)] += k <= kstar;
+    }
+  }
+  for (int k = 0; k < r.ndims; ++k) {
+    const int d = r.dims[size_t(k)];
+    key.push(r.coef[size_t(k)]);
+    key.push(n.bound[size_t(d)]);
+    key.push(extent[size_t(d)]);
+    key.push(n.perfect[size_t(d)]);
+    // The dimension's relation to the kind of step (general_counts' set_relations).
+    const int64_t rel = step >= 0 ? 1 + 2 * outside[size_t(d)] + (n.loops[size_t(step)].dim == d ? 1 : 0)
+                        : step == kStates ? kStatesRel + at_kstar[size_t(d)]
+                                          : 0;
+    key.push(rel);
+  }
+  const uint64_t h = key.hash();
+  if (s.query_cache.empty()) s.query_cache.resize(kCacheEntries);
+  RankSumEntry& e = s.query_cache[size_t(h & (kCacheEntries - 1))];
+  if (e.hash == h && e.len == key.len && std::equal(key.w.begin(), key.w.begin() + key.len, e.key.begin())) {
+    sum_u = e.sum_u;
+    sum_w = e.sum_w;
+    return;
+  }
+  compute();
+  e.hash = h;
+  e.len = key.len;
+  std::copy_n(key.w.begin(), key.len, e.key.begin());
+  e.sum_u = sum_u;
+  e.sum_w = sum_w;
 }
 
 }  // namespace coda::model

@@ -67,6 +67,18 @@ int64_t count_transfers(const workload::Problem& p, const Nest& n, int tensor, i
 int64_t count_transfers(const Ranks& ranks, const Nest& n, int child_level, uint64_t group_mask,
                         TransferMode mode);
 
+/// Kinds of step for rank_sums besides a temporal loop's index (docs/model.md §3).
+inline constexpr int kFirstStep = -1;   ///< Fill: the first tile; Drain: the last; Stream: every step
+inline constexpr int kStatesStep = -2;  ///< the executed states of the temporal loops down to `kstar`
+
+/// One rank's two sums over the contexts of one kind of step of the general counting: of U_r and
+/// of U_r - V_r (docs/model.md §3, fact 3), for the instances of `child_level` with `group_mask`
+/// as in count_transfers. `step` is a temporal loop above the child (it advances while the loops
+/// inside it wrap), kFirstStep, or kStatesStep with the killing loop `kstar`. Kept in a per-thread
+/// cache like the general counting's own (set_rank_sum_cache turns both off).
+void rank_sums(const Ranks& ranks, int rank, const Nest& n, int child_level, uint64_t group_mask,
+               TransferMode mode, int step, int kstar, int64_t& sum_u, int64_t& sum_w);
+
 /// The general counting keeps the per-rank sums of earlier calls in a per-thread cache keyed by
 /// everything they depend on (transfers.cpp, RankSumEntry); on by default. Turning it off (for
 /// this thread) is for tests that check a cached result equals a computed one.
