@@ -86,8 +86,13 @@ void compute_counts(const workload::Problem& p, const Machine& m, const mapping:
     };
     // Imperfect nests: the O(loops) walk of mixed_counts.hpp, or the general counting where it
     // declines.
+    // (also where a perfect nest's shortcut declines).
+    ImperfectSplit split;
+    bool split_ready = false;
     auto general = [&](int child, uint64_t group, TransferMode mode) {
-      const int64_t c = mixed_count(ranks, n, facts.tb, child, group, mode);
+      if (!split_ready) split_ranks(ranks, n, split);
+      split_ready = true;
+      const int64_t c = mixed_count(ranks, n, facts.tb, split, child, group, mode);
       return c >= 0 ? c : count_transfers(ranks, n, child, group, mode);
     };
     // The child's own transfers (group 0) and the parent's side of them (group `group`).

@@ -15,84 +15,44 @@ using lattice::Term;
 
 namespace {
 
-// The product over the ranks that touch an imperfect dimension of their sums for one kind of
-// step, with each rank's sums remembered for the last relation it was asked under: walking the
-// loops outwards, a rank's relation changes only at its own dimensions' loops.
-struct ImperfectRanks {
-  int count = 0;
-  std::array<int8_t, 2 * kMaxDims> rank;
+// The sums of the ranks that touch an imperfect dimension, each remembered for the last relation
+// it was asked under: walking the loops outwards, a rank's relation to the kind of step changes
+// only at its own dimensions' loops.
+struct ImperfectSums {
   std::array<uint64_t, 2 * kMaxDims> code;  // relation code of the remembered sums (~0: none)
   std::array<int64_t, 2 * kMaxDims> su, sw;
 };
 
-}  // namespace
-
-int64_t mixed_count(const Ranks& ranks, const Nest& n, const NestTables& tb, int child, uint64_t group_mask,
-                    TransferMode mode) {
-  const int end = n.level_begin[size_t(child)];  // loops above the child (level_begin[L] = num_loops)
-  uint32_t imperfect = 0;
-  for (int d = 0; d < n.num_dims; ++d)
-    if (!n.perfect[size_t(d)]) imperfect |= 1u << d;
-
-  // Ranks that touch an imperfect dimension (pseudo ranks included: an idle instance holds
-  // nothing) are summed over their contexts by rank_sums; their dimensions' loops are theirs.
-  ImperfectRanks imp;
-  uint32_t imp_dims = 0;
-  for (int ri = 0; ri < ranks.count; ++ri)
-    if (ranks.dim_mask[size_t(ri)] & imperfect) {
-      imp.rank[size_t(imp.count)] = int8_t(ri);
-      imp.code[size_t(imp.count)] = ~uint64_t(0);
-      ++imp.count;
-      imp_dims |= ranks.dim_mask[size_t(ri)];
-    }
-
-  // The other ranks ("perfect ranks": every dimension perfectly factored) are never clipped: their
-  // contexts are translates of the first tile, counted by products of factors. pp[k]: product of
-  // the temporal factors of loops 0..k-1 over their dimensions; pinst: their non-group spatial
-  // instances; group loops over them add lattice terms (one-dimension ranks count in their
-  // dimension's coordinates, docs/model.md §3 "Group lattice").
-  std::array<int64_t, kMaxLoops + 1> pp;
-  pp[0] = 1;
-  int64_t pinst = 1;
-  std::array<Term, kMaxLoops> gt;
-  std::array<int8_t, kMaxLoops> g_rank;
-  int ng = 0;
-  std::array<int, kMaxDims> temporal_of{};  // temporal loops (factor > 1) above the child per dim
-  for (int k = 0; k < end; ++k) {
+// The per-child facts of `split` (see ImperfectSplit::Child).
+void work_out_child(const Ranks& ranks, const Nest& n, const NestTables& tb, ImperfectSplit& split,
+                    int child) {
+  auto& c = split.child[size_t(child)];
+  const int end = n.level_begin[size_t(child)];
+  c.num_moving = 0;
+  while (c.num_moving < tb.num_moving && tb.moving[size_t(c.num_moving)] < end) ++c.num_moving;
+  // The killing loop (docs/model.md §3): the innermost temporal loop above the child over a
+  // perfectly factored dimension that is a one-dimension rank of the tensor.
+  c.kstar = -1;
+  for (int j = c.num_moving - 1; j >= 0 && c.kstar < 0; --j) {
+    const int k = tb.moving[size_t(j)];
     const auto& l = n.loops[size_t(k)];
-    const bool mine = !(imp_dims >> l.dim & 1u);
-    pp[size_t(k + 1)] = pp[size_t(k)];
-    if (l.factor == 1) continue;
-    if (!l.spatial) {
-      ++temporal_of[size_t(l.dim)];
-      if (mine) pp[size_t(k + 1)] = checked_mul(pp[size_t(k)], l.factor, "context count");
-    } else if (mine) {
-      if (!(group_mask >> k & 1u)) {
-        pinst = checked_mul(pinst, l.factor, "instances");
-      } else if (const int64_t coef = ranks.dim_coef[size_t(l.dim)]; coef != 0) {
-        gt[size_t(ng)] = {coef * l.stride, l.factor - 1};
-        g_rank[size_t(ng)] = ranks.rank_of_dim[size_t(l.dim)];
-        ++ng;
-      }
-    }
+    if (l.spatial || !n.perfect[size_t(l.dim)]) continue;
+    const int ri = ranks.rank_of_dim[size_t(l.dim)];
+    if (ri >= 0 && ranks.r[size_t(ri)].ndims == 1 && !ranks.r[size_t(ri)].pseudo) c.kstar = k;
   }
-
-  // Per perfect real rank: its tile's length and step (RankLengths), its group terms (sorted, in
-  // units of the step) and U, the size of the members' union.
+  // Tile lengths of the perfect ranks (as rank_lengths): never clipped, so the extents are exact.
   const auto& ext = tb.extent[size_t(child)];
-  std::array<int64_t, 2 * kMaxDims> len, scale, U;
-  std::array<Term, kMaxLoops> sorted;
-  std::array<int8_t, 2 * kMaxDims> gb, ge;
-  int64_t prod_u = 1;
-  int nsorted = 0;
-  for (int q = 0; q < ranks.num_real; ++q) {
-    const int ri = ranks.real[size_t(q)];
-    if (ranks.dim_mask[size_t(ri)] & imp_dims) continue;
+  c.prod_len = 1;
+  c.num_multi = 0;
+  c.state = 1;
+  for (int q = 0; q < split.num_pr; ++q) {
+    const int ri = split.pr[size_t(q)];
     const RankInfo& r = ranks.r[size_t(ri)];
-    scale[size_t(ri)] = 1;
+    c.scale[size_t(ri)] = 1;
     if (r.ndims == 1) {
-      len[size_t(ri)] = ext[size_t(r.dims[0])];  // within the bound: the dimension is perfect
+      c.len[size_t(ri)] = ext[size_t(r.dims[0])];
     } else {
+      c.multi[size_t(c.num_multi++)] = int8_t(ri);
       std::array<Term, kMaxDims> t;
       int nt = 0;
       for (int k = 0; k < r.ndims; ++k) {
@@ -100,57 +60,156 @@ int64_t mixed_count(const Ranks& ranks, const Nest& n, const NestTables& tb, int
         if (e > 1) t[size_t(nt++)] = {r.coef[size_t(k)], e - 1};
       }
       if (nt <= 1) {
-        len[size_t(ri)] = nt ? t[0].ext + 1 : 1;
-        scale[size_t(ri)] = nt ? t[0].coef : 1;
+        // One moving dimension at this level: coef * [0, e), a progression of step coef.
+        c.len[size_t(ri)] = nt ? t[0].ext + 1 : 1;
+        c.scale[size_t(ri)] = nt ? t[0].coef : 1;
       } else {
         sort_terms(t.data(), nt);
         const int64_t l = lattice_size(t.data(), nt, 1);
-        if (l < 0 || l != span_of(t.data(), nt) + 1) return -1;  // not an interval: no shift arithmetic
-        len[size_t(ri)] = l;
+        if (l < 0 || l != span_of(t.data(), nt) + 1) {  // not an interval: no shift arithmetic
+          c.state = -1;
+          return;
+        }
+        c.len[size_t(ri)] = l;
       }
     }
-    gb[size_t(ri)] = int8_t(nsorted);
-    const int64_t a = scale[size_t(ri)];
-    for (int g = 0; g < ng; ++g) {
-      if (g_rank[size_t(g)] != ri) continue;
-      Term t = gt[size_t(g)];
-      if (t.coef % a != 0) return -1;
-      t.coef /= a;
-      sorted[size_t(nsorted++)] = t;
+    c.prod_len = checked_mul(c.prod_len, c.len[size_t(ri)], "tile size");
+  }
+}
+
+}  // namespace
+
+void split_ranks(const Ranks& ranks, const Nest& n, ImperfectSplit& out) {
+  out.imperfect = 0;
+  for (int d = 0; d < n.num_dims; ++d)
+    if (!n.perfect[size_t(d)]) out.imperfect |= 1u << d;
+  out.num_imp = out.num_pr = 0;
+  out.imp_dims = 0;
+  for (int ri = 0; ri < ranks.count; ++ri)
+    if (ranks.dim_mask[size_t(ri)] & out.imperfect) {
+      out.imp[size_t(out.num_imp++)] = int8_t(ri);
+      out.imp_dims |= ranks.dim_mask[size_t(ri)];
+    } else if (!ranks.r[size_t(ri)].pseudo) {
+      out.pr[size_t(out.num_pr++)] = int8_t(ri);
     }
-    ge[size_t(ri)] = int8_t(nsorted);
-    sort_terms(sorted.data() + gb[size_t(ri)], nsorted - gb[size_t(ri)]);
-    const int64_t u = lattice_size(sorted.data() + gb[size_t(ri)], nsorted - gb[size_t(ri)], len[size_t(ri)]);
-    if (u < 0) return -1;
-    U[size_t(ri)] = u;
-    prod_u = checked_mul(prod_u, u, "transfers");
+  out.pp[0] = 1;
+  for (int k = 0; k < n.num_loops; ++k) {
+    const auto& l = n.loops[size_t(k)];
+    out.pp[size_t(k + 1)] = !l.spatial && !(out.imp_dims >> l.dim & 1u)
+                                ? checked_mul(out.pp[size_t(k)], l.factor, "context count")
+                                : out.pp[size_t(k)];
+  }
+  for (int c = 0; c <= n.num_levels; ++c) out.child[size_t(c)].state = 0;
+}
+
+int64_t mixed_count(const Ranks& ranks, const Nest& n, const NestTables& tb, int child, uint64_t group_mask,
+                    TransferMode mode) {
+  ImperfectSplit split;
+  split_ranks(ranks, n, split);
+  return mixed_count(ranks, n, tb, split, child, group_mask, mode);
+}
+
+int64_t mixed_count(const Ranks& ranks, const Nest& n, const NestTables& tb, ImperfectSplit& split, int child,
+                    uint64_t group_mask, TransferMode mode) {
+  auto& c = split.child[size_t(child)];
+  if (c.state == 0) work_out_child(ranks, n, tb, split, child);
+  if (c.state < 0) return -1;
+  const int end = n.level_begin[size_t(child)];  // loops above the child (level_begin[L] = num_loops)
+  const uint32_t imp_dims = split.imp_dims;
+  const auto& pp = split.pp;
+  const int kstar = c.kstar;
+  // The ranks that touch an imperfect dimension (pseudo ranks included: an idle instance holds
+  // nothing) are summed over their contexts by rank_sums; their dimensions' loops are theirs. The
+  // other ranks ("perfect ranks": every dimension perfectly factored) are never clipped: their
+  // contexts are translates of the first tile, counted by products of factors (pp: temporal;
+  // pinst: non-group spatial instances); group loops over them add lattice terms (one-dimension
+  // ranks count in their dimension's coordinates, docs/model.md §3 "Group lattice").
+  int64_t pinst = 1;
+  std::array<Term, kMaxLoops> gt;
+  std::array<int8_t, kMaxLoops> g_rank;
+  int ng = 0;
+  for (int j = 0; j < tb.num_spatial_moving && tb.spatial_moving[size_t(j)] < end; ++j) {
+    const int k = tb.spatial_moving[size_t(j)];
+    const auto& l = n.loops[size_t(k)];
+    if (imp_dims >> l.dim & 1u) continue;
+    if (!(group_mask >> k & 1u)) {
+      pinst = checked_mul(pinst, l.factor, "instances");
+    } else if (const int64_t coef = ranks.dim_coef[size_t(l.dim)]; coef != 0) {
+      gt[size_t(ng)] = {coef * l.stride, l.factor - 1};
+      g_rank[size_t(ng)] = ranks.rank_of_dim[size_t(l.dim)];
+      ++ng;
+    }
   }
 
-  // Product over the imperfect ranks of their two sums for kind `step`; relation codes as in
-  // rank_sums (per dimension: temporal loops outside the step, and whether it is the dimension's).
+  // Per perfect rank with group terms: the terms (sorted by rank, then coefficient, in units of
+  // the tile's step) and U, the size of the members' union; without them U is the tile's length.
+  // Only the window ranks' U and terms are read again (the walk below).
+  std::array<int64_t, 2 * kMaxDims> U;
+  std::array<int8_t, 2 * kMaxDims> gb, ge;
+  for (int q = 0; q < c.num_multi; ++q) {
+    const int ri = c.multi[size_t(q)];
+    U[size_t(ri)] = c.len[size_t(ri)];
+    gb[size_t(ri)] = ge[size_t(ri)] = 0;
+  }
+  int64_t prod_u = c.prod_len;
+  for (int i = 1; i < ng; ++i) {
+    const Term x = gt[size_t(i)];
+    const int8_t xr = g_rank[size_t(i)];
+    int j = i - 1;
+    while (j >= 0 && (g_rank[size_t(j)] > xr || (g_rank[size_t(j)] == xr && gt[size_t(j)].coef > x.coef))) {
+      gt[size_t(j + 1)] = gt[size_t(j)];
+      g_rank[size_t(j + 1)] = g_rank[size_t(j)];
+      --j;
+    }
+    gt[size_t(j + 1)] = x;
+    g_rank[size_t(j + 1)] = xr;
+  }
+  for (int b = 0, e = 0; b < ng; b = e) {
+    const int ri = g_rank[size_t(b)];
+    while (e < ng && g_rank[size_t(e)] == ri) ++e;
+    const int64_t a = c.scale[size_t(ri)];
+    for (int q = b; q < e; ++q) {
+      if (gt[size_t(q)].coef % a != 0) return -1;  // a lattice off the progression's step
+      gt[size_t(q)].coef /= a;
+    }
+    const int64_t len = c.len[size_t(ri)];
+    const int64_t u = lattice_size(gt.data() + b, e - b, len);
+    if (u < 0) return -1;
+    U[size_t(ri)] = u;
+    gb[size_t(ri)] = int8_t(b);
+    ge[size_t(ri)] = int8_t(e);
+    prod_u = checked_mul(prod_u / len, u, "transfers");  // len divides the product
+  }
+
+  // Product over the imperfect ranks of their two sums for kind `step`. Within this call a rank's
+  // relation to a kind of step (docs/model.md §3, "Relations") is fixed by, per dimension, how
+  // many of its temporal loops the walk has passed and whether the step is its own.
+  RankSumQuery query{
+      child,       group_mask, mode, kFirstStep, kstar, tb.extent[size_t(child)].data(), tb.moving.data(),
+      c.num_moving};
   std::array<int, kMaxDims> inner{};  // temporal loops (factor > 1) inside the walk's position
-  int kstar = -1;
+  ImperfectSums memo;
+  std::fill_n(memo.code.begin(), split.num_imp, ~uint64_t(0));
   auto imperfect_sums = [&](int step, int64_t& iu, int64_t& iw) {
     iu = iw = 1;
-    for (int j = 0; j < imp.count; ++j) {
-      const int ri = imp.rank[size_t(j)];
+    query.step = step;
+    for (int j = 0; j < split.num_imp; ++j) {
+      const int ri = split.imp[size_t(j)];
       const RankInfo& r = ranks.r[size_t(ri)];
       uint64_t code = ~uint64_t(0);
       if (step >= 0 && r.ndims <= 8) {
         code = 0;
         for (int k = 0; k < r.ndims; ++k) {
           const int d = r.dims[size_t(k)];
-          const bool self = n.loops[size_t(step)].dim == d;
-          const uint64_t rel = uint64_t(2 * (temporal_of[size_t(d)] - inner[size_t(d)] - self) + self);
-          code = code << 8 | rel;
+          code = code << 8 | uint64_t(2 * inner[size_t(d)] + (n.loops[size_t(step)].dim == d ? 1 : 0));
         }
       }
-      if (code == ~uint64_t(0) || code != imp.code[size_t(j)]) {
-        rank_sums(ranks, ri, n, child, group_mask, mode, step, kstar, imp.su[size_t(j)], imp.sw[size_t(j)]);
-        imp.code[size_t(j)] = code;
+      if (code == ~uint64_t(0) || code != memo.code[size_t(j)]) {
+        rank_sums(ranks, ri, n, query, memo.su[size_t(j)], memo.sw[size_t(j)]);
+        memo.code[size_t(j)] = code;
       }
-      iu = checked_mul(iu, imp.su[size_t(j)], "transfers");
-      iw = checked_mul(iw, imp.sw[size_t(j)], "transfers");
+      iu = checked_mul(iu, memo.su[size_t(j)], "transfers");
+      iw = checked_mul(iw, memo.sw[size_t(j)], "transfers");
     }
   };
 
@@ -161,59 +220,47 @@ int64_t mixed_count(const Ranks& ranks, const Nest& n, const NestTables& tb, int
     return checked_mul(checked_mul(checked_mul(prod_u, pp[size_t(end)], "transfers"), pinst, "transfers"), iu,
                        "transfers");
   }
-  // The killing loop (docs/model.md §3): the innermost temporal loop above the child over a
-  // perfectly factored dimension that is a one-dimension rank of the tensor. It and every loop
-  // outside it move that rank by at least its tile, so their transitions with the first (last)
-  // tile sum to prod_r (sum of U_r over the states down to it).
-  for (int k = end - 1; k >= 0 && kstar < 0; --k) {
-    const auto& l = n.loops[size_t(k)];
-    if (l.spatial || l.factor == 1 || !n.perfect[size_t(l.dim)]) continue;
-    const int ri = ranks.rank_of_dim[size_t(l.dim)];
-    if (ri >= 0 && ranks.r[size_t(ri)].ndims == 1 && !ranks.r[size_t(ri)].pseudo) kstar = k;
-  }
+  // The killing loop and every loop outside it move its rank by at least its tile, so their
+  // transitions with the first (last) tile sum to prod_r (sum of U_r over the states down to it);
+  // without a killing loop, the first (last) tile alone.
   imperfect_sums(kstar < 0 ? kFirstStep : kStatesStep, iu, iw);
-  int64_t total = checked_mul(
-      checked_mul(prod_u, kstar < 0 ? pinst : checked_mul(pinst, pp[size_t(kstar + 1)], "context count"),
-                  "transfers"),
-      iu, "transfers");
+  const int64_t states = kstar < 0 ? pinst : checked_mul(pinst, pp[size_t(kstar + 1)], "context count");
+  int64_t total = checked_mul(checked_mul(prod_u, states, "transfers"), iu, "transfers");
   // The kinds inside the killing loop, one by one: temporal loop k advances while the temporal
   // loops inside it wrap (`moved`: their dimensions). None of them moves a perfect one-dimension
   // rank (that loop would be the killing loop), so such a rank keeps W = U; a perfect window rank
   // that moved keeps what its shifted interval overlaps (the perfect walk's lattice of pieces).
   std::array<int64_t, kMaxDims> inner_ob{};  // where each dimension's inner loops stand before wrapping
   uint32_t moved = 0;
-  const uint32_t matters = ranks.relevant_dims | imperfect;
-  for (int k = end - 1; k > kstar; --k) {
+  const uint32_t matters = ranks.relevant_dims | split.imperfect;
+  for (int j = c.num_moving - 1; j >= 0 && tb.moving[size_t(j)] > kstar; --j) {
+    const int k = tb.moving[size_t(j)];
     const auto& l = n.loops[size_t(k)];
-    if (l.spatial || l.factor == 1) continue;
+    if (l.spatial) continue;
     moved |= 1u << l.dim;
     if (moved & matters) {
       const bool mine = !(imp_dims >> l.dim & 1u);
       const int64_t contexts = checked_mul(
           checked_mul(pp[size_t(k)], mine ? l.factor - 1 : 1, "context count"), pinst, "context count");
-      int64_t prod_w = 1;
-      for (int q = 0; q < ranks.num_real; ++q) {
-        const int ri = ranks.real[size_t(q)];
-        if (ranks.dim_mask[size_t(ri)] & imp_dims) continue;
-        int64_t w = U[size_t(ri)];
-        if (ranks.dim_mask[size_t(ri)] & moved) {
-          const RankInfo& r = ranks.r[size_t(ri)];
-          int64_t shift = 0;  // new - old position of the rank's interval
-          for (int kk = 0; kk < r.ndims; ++kk) {
-            const int d = r.dims[size_t(kk)];
-            shift += r.coef[size_t(kk)] * ((d == l.dim ? l.stride : 0) - inner_ob[size_t(d)]);
-          }
-          const int64_t a = scale[size_t(ri)];
-          const int64_t dist = shift < 0 ? -shift : shift;
-          const int64_t piece = a == 1          ? std::min(dist, len[size_t(ri)])
-                                : dist % a != 0 ? len[size_t(ri)]
-                                                : std::min(dist / a, len[size_t(ri)]);
-          const int64_t gv =
-              lattice_size(sorted.data() + gb[size_t(ri)], ge[size_t(ri)] - gb[size_t(ri)], piece);
-          if (gv < 0) return -1;
-          w = U[size_t(ri)] - gv;
+      // Perfect one-dimension ranks keep W = U here; a window rank that moved has W = U - V.
+      int64_t prod_w = prod_u;
+      for (int q = 0; q < c.num_multi; ++q) {
+        const int ri = c.multi[size_t(q)];
+        if (!(ranks.dim_mask[size_t(ri)] & moved)) continue;
+        const RankInfo& r = ranks.r[size_t(ri)];
+        int64_t shift = 0;  // new - old position of the rank's interval
+        for (int kk = 0; kk < r.ndims; ++kk) {
+          const int d = r.dims[size_t(kk)];
+          shift += r.coef[size_t(kk)] * ((d == l.dim ? l.stride : 0) - inner_ob[size_t(d)]);
         }
-        prod_w = checked_mul(prod_w, w, "transfers");
+        const int64_t a = c.scale[size_t(ri)];
+        const int64_t len = c.len[size_t(ri)];
+        const int64_t dist = shift < 0 ? -shift : shift;
+        const int64_t piece = a == 1 ? std::min(dist, len) : dist % a != 0 ? len : std::min(dist / a, len);
+        const int64_t gv = lattice_size(gt.data() + gb[size_t(ri)], ge[size_t(ri)] - gb[size_t(ri)], piece);
+        if (gv < 0) return -1;
+        // W replaces this rank's U in the product (U >= 1 divides it).
+        prod_w = checked_mul(prod_w / U[size_t(ri)], U[size_t(ri)] - gv, "transfers");
       }
       imperfect_sums(k, iu, iw);
       const int64_t kind = checked_mul(prod_u, iu, "transfers") - checked_mul(prod_w, iw, "transfers");

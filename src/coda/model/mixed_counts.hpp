@@ -5,6 +5,7 @@
 // dimension need their contexts summed (rank_sums, cached); every other rank is a product of
 // translates and has the closed forms of the perfect walk. Derivation: docs/model.md §3
 // ("Imperfect nests in O(loops)").
+#include <array>
 #include <cstdint>
 
 #include "coda/model/nest.hpp"
@@ -13,10 +14,40 @@
 
 namespace coda::model {
 
+/// What the walk needs of one tensor in one nest: which ranks touch an imperfectly factored
+/// dimension, products of the other ranks' temporal factors, and per child level (worked out on
+/// first use) those ranks' tile lengths and the killing loop. Large and deliberately not zeroed.
+struct ImperfectSplit {
+  uint32_t imperfect;  ///< bit d: dimension d is imperfectly factored
+  uint32_t imp_dims;   ///< the dimensions of the ranks that touch one
+  int num_imp;
+  std::array<int8_t, 2 * kMaxDims> imp;  ///< those ranks
+  int num_pr;
+  std::array<int8_t, 2 * kMaxDims> pr;  ///< the other real (non-pseudo) ranks: "perfect ranks"
+  /// pp[k]: product of the temporal factors of loops 0..k-1 over dimensions not in imp_dims.
+  std::array<int64_t, kMaxLoops + 1> pp;
+  struct Child {
+    int8_t state;    ///< 0: not worked out yet; 1: done; -1: a perfect rank's tile is no interval
+    int kstar;       ///< the killing loop (-1: none)
+    int num_moving;  ///< NestTables::moving entries above the child
+    std::array<int64_t, 2 * kMaxDims> len, scale;  ///< per perfect rank (RankLengths)
+    int64_t prod_len;                              ///< product of len over the perfect ranks
+    int num_multi;                                 ///< perfect ranks over several dimensions (windows)
+    std::array<int8_t, 2 * kMaxDims> multi;
+  };
+  std::array<Child, kMaxLevels + 1> child;
+};
+
+void split_ranks(const Ranks& ranks, const Nest& n, ImperfectSplit& out);
+
 /// count_transfers(ranks, n, child, group_mask, mode) for any nest (meant for imperfect ones;
-/// `tb` from build_tables). Returns -1 when the walk does not apply (a window rank over perfect
-/// dimensions whose tile or group lattice is not countable term by term); the caller then uses
-/// count_transfers.
+/// `tb` from build_tables, `split` from split_ranks). Returns -1 when the walk does not apply (a
+/// window rank over perfect dimensions whose tile or group lattice is not countable term by
+/// term); the caller then uses count_transfers.
+int64_t mixed_count(const Ranks& ranks, const Nest& n, const NestTables& tb, ImperfectSplit& split, int child,
+                    uint64_t group_mask, TransferMode mode);
+
+/// The same, working out the split itself.
 int64_t mixed_count(const Ranks& ranks, const Nest& n, const NestTables& tb, int child, uint64_t group_mask,
                     TransferMode mode);
 

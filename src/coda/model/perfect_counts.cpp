@@ -61,8 +61,13 @@ void build_tables(const Nest& n, NestTables& out) {
     out.extent[size_t(c)] = cur;
   }
   out.temporal_prefix[0] = 1;
+  out.num_moving = out.num_spatial_moving = 0;
   for (int k = 0; k < n.num_loops; ++k) {
     const auto& l = n.loops[size_t(k)];
+    if (l.factor > 1) {
+      out.moving[size_t(out.num_moving++)] = int8_t(k);
+      if (l.spatial) out.spatial_moving[size_t(out.num_spatial_moving++)] = int8_t(k);
+    }
     out.temporal_prefix[size_t(k + 1)] = l.spatial
                                              ? out.temporal_prefix[size_t(k)]
                                              : checked_mul(out.temporal_prefix[size_t(k)], l.factor, "steps");

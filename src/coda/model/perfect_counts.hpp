@@ -24,6 +24,13 @@ struct NestTables {
   std::array<int64_t, kMaxLoops + 1> temporal_prefix;
   /// spatial_above[c]: product of the spatial factors of the loops of levels < c.
   std::array<int64_t, kMaxLevels + 1> spatial_above;
+  /// The loops of factor > 1 (the only ones that move a tile or add an instance), in nest order:
+  /// moving[0..num_moving).
+  int num_moving;
+  std::array<int8_t, kMaxLoops> moving;
+  /// The spatial ones among them: spatial_moving[0..num_spatial_moving).
+  int num_spatial_moving;
+  std::array<int8_t, kMaxLoops> spatial_moving;
 };
 
 void build_tables(const Nest& n, NestTables& out);

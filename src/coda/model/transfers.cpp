@@ -1193,39 +1193,40 @@ int64_t count_transfers(const Ranks& ranks, const Nest& n, int child_level, uint
   return general_counts(ranks, n, child_level, group_mask, mode, nullptr, nullptr, nullptr);
 }
 
-void rank_sums(const Ranks& ranks, int rank, const Nest& n, int child_level, uint64_t group_mask,
-               TransferMode mode, int step, int kstar, int64_t& sum_u, int64_t& sum_w) {
+void rank_sums(const Ranks& ranks, int rank, const Nest& n, const RankSumQuery& q, int64_t& sum_u,
+               int64_t& sum_w) {
   // The key: everything general_counts reads for one rank (its coefficients and, per dimension,
   // bound, tile extent at the child and perfection, and the loops of factor > 1 above the child
-  // with their kind), plus the kind of step as each dimension relates to it. Built straight from
-  // the nest, so a hit costs one pass over the loops above the child.
+  // with their kind), plus how each dimension relates to the kind of step. Built straight from
+  // the nest and packed (a word per loop, two per dimension), so a hit costs one pass over the
+  // moving loops above the child; values too large to pack are computed without the cache.
   const RankInfo& r = ranks.r[size_t(rank)];
-  const int end = child_level >= n.num_levels ? n.num_loops : n.level_begin[size_t(child_level)];
+  const int step = q.step, kstar = q.kstar;
   auto compute = [&] {
-    const RankQuery q{rank, step, kstar};
-    general_counts(ranks, n, child_level, group_mask, mode, &q, &sum_u, &sum_w);
+    const RankQuery query{rank, step, kstar};
+    general_counts(ranks, n, q.child, q.group_mask, q.mode, &query, &sum_u, &sum_w);
   };
   if (!g_cache_on) return compute();
-  Scratch& s = scratch();
   RankKey key;
-  key.push(int64_t(mode) | (r.pseudo ? 4 : 0) | int64_t(r.ndims) << 3 | int64_t(step + 2) << 8);
+  key.push(int64_t(q.mode) | (r.pseudo ? 4 : 0) | int64_t(r.ndims) << 3 |
+           int64_t(step >= 0         ? 2
+                   : step == kStates ? 1
+                                     : 0)
+               << 8);
   const uint32_t mask = ranks.dim_mask[size_t(rank)];
-  std::array<int64_t, kMaxDims> extent;  // of the rank's dimensions at the child
-  for (int k = 0; k < r.ndims; ++k) extent[size_t(r.dims[size_t(k)])] = 1;
+  std::array<int8_t, kMaxDims> pos;  // a dimension's position in the rank
+  for (int k = 0; k < r.ndims; ++k) pos[size_t(r.dims[size_t(k)])] = int8_t(k);
   std::array<int, kMaxDims> outside{}, at_kstar{};  // temporal loops before `step`, down to kstar
-  for (int k = 0; k < n.num_loops; ++k) {
+  for (int j = 0; j < q.num_moving; ++j) {
+    const int k = q.moving[j];
     const auto& l = n.loops[size_t(k)];
     if (!(mask >> l.dim & 1u)) continue;
-    if (k >= end) {
-      extent[size_t(l.dim)] *= l.factor;
-      continue;
-    }
-    if (l.factor == 1) continue;
-    if (key.len + 3 + 5 * r.ndims > kKeyWords) return compute();  // too long to cache
-    const int64_t kind = !l.spatial ? 0 : (group_mask >> k & 1u) ? 2 : 1;
-    key.push(int64_t(l.dim) | kind << 8);
-    key.push(l.factor);
-    key.push(l.stride);
+    if (key.len + 1 + 2 * r.ndims > kKeyWords || l.factor >= (int64_t(1) << 28) ||
+        l.stride >= (int64_t(1) << 30))
+      return compute();  // too long or too large to pack
+    const uint64_t kind = !l.spatial ? 0 : (q.group_mask >> k & 1u) ? 2 : 1;
+    key.push(int64_t(uint64_t(pos[size_t(l.dim)]) | kind << 4 | uint64_t(l.factor) << 6 |
+                     uint64_t(l.stride) << 34));
     if (!l.spatial) {
       outside[size_t(l.dim)] += k < step;
       at_kstar[size_t(l.dim)] += k <= kstar;
@@ -1233,17 +1234,19 @@ void rank_sums(const Ranks& ranks, int rank, const Nest& n, int child_level, uin
   }
   for (int k = 0; k < r.ndims; ++k) {
     const int d = r.dims[size_t(k)];
-    key.push(r.coef[size_t(k)]);
-    key.push(n.bound[size_t(d)]);
-    key.push(extent[size_t(d)]);
-    key.push(n.perfect[size_t(d)]);
+    const int64_t e = q.extent[d];
+    if (n.bound[size_t(d)] >= (int64_t(1) << 32) || e >= (int64_t(1) << 31) ||
+        r.coef[size_t(k)] >= (int64_t(1) << 31))
+      return compute();
     // The dimension's relation to the kind of step (general_counts' set_relations).
     const int64_t rel = step >= 0 ? 1 + 2 * outside[size_t(d)] + (n.loops[size_t(step)].dim == d ? 1 : 0)
                         : step == kStates ? kStatesRel + at_kstar[size_t(d)]
                                           : 0;
-    key.push(rel);
+    key.push(n.bound[size_t(d)] | e << 32);
+    key.push(r.coef[size_t(k)] | int64_t(n.perfect[size_t(d)]) << 31 | rel << 32);
   }
   const uint64_t h = key.hash();
+  Scratch& s = scratch();
   if (s.query_cache.empty()) s.query_cache.resize(kCacheEntries);
   RankSumEntry& e = s.query_cache[size_t(h & (kCacheEntries - 1))];
   if (e.hash == h && e.len == key.len && std::equal(key.w.begin(), key.w.begin() + key.len, e.key.begin())) {

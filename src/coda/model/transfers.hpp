@@ -12,6 +12,7 @@
 //    distinct coordinate (multicast for inputs, spatial reduction for outputs).
 // Every count is an exact sum over the whole execution, computed without walking it: the nest
 // factorises per dimension and per tensor rank (docs/model.md §3 gives the derivation).
+#include <array>
 #include <cstdint>
 
 #include "coda/model/nest.hpp"
@@ -71,13 +72,28 @@ int64_t count_transfers(const Ranks& ranks, const Nest& n, int child_level, uint
 inline constexpr int kFirstStep = -1;   ///< Fill: the first tile; Drain: the last; Stream: every step
 inline constexpr int kStatesStep = -2;  ///< the executed states of the temporal loops down to `kstar`
 
+/// What rank_sums is asked: the instances of `child` level (num_levels = the MAC units) with
+/// `group_mask` as in count_transfers, in `mode`, for the contexts of kind of step `step`: a
+/// temporal loop above the child (it advances while the loops inside it wrap), kFirstStep, or
+/// kStatesStep with the killing loop `kstar`. `extent`: each dimension's tile extent at the child
+/// (product of the factors of the loops of levels >= child, NestTables::extent); `moving`: the
+/// nest's loops of factor > 1 above the child, in nest order (NestTables::moving).
+struct RankSumQuery {
+  int child;
+  uint64_t group_mask;
+  TransferMode mode;
+  int step;
+  int kstar;
+  const int64_t* extent;
+  const int8_t* moving;
+  int num_moving;
+};
+
 /// One rank's two sums over the contexts of one kind of step of the general counting: of U_r and
-/// of U_r - V_r (docs/model.md §3, fact 3), for the instances of `child_level` with `group_mask`
-/// as in count_transfers. `step` is a temporal loop above the child (it advances while the loops
-/// inside it wrap), kFirstStep, or kStatesStep with the killing loop `kstar`. Kept in a per-thread
-/// cache like the general counting's own (set_rank_sum_cache turns both off).
-void rank_sums(const Ranks& ranks, int rank, const Nest& n, int child_level, uint64_t group_mask,
-               TransferMode mode, int step, int kstar, int64_t& sum_u, int64_t& sum_w);
+/// of U_r - V_r (docs/model.md §3, fact 3). Computed by the general counting's own code and kept
+/// in a per-thread cache like its own (set_rank_sum_cache turns both off).
+void rank_sums(const Ranks& ranks, int rank, const Nest& n, const RankSumQuery& q, int64_t& sum_u,
+               int64_t& sum_w);
 
 /// The general counting keeps the per-rank sums of earlier calls in a per-thread cache keyed by
 /// everything they depend on (transfers.cpp, RankSumEntry); on by default. Turning it off (for
