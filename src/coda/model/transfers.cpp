@@ -478,21 +478,40 @@ const char* unsupported_projection(const workload::Problem& p, int tensor) {
   return "";
 }
 
+namespace {
+
+// Executed index tuples of `loops` (nest order, one dimension) from base b0: those whose base stays
+// below the bound. The innermost loop's count is had by division.
+int64_t count_valid(const Nest& n, int64_t b0, int64_t bound, const int* loops, int count) {
+  if (count == 0) return 1;
+  const auto& l = n.loops[size_t(loops[0])];
+  if (count == 1) return std::min<int64_t>(l.factor, (bound - b0 + l.stride - 1) / l.stride);
+  int64_t c = 0;
+  for (int64_t k = 0; k < l.factor && b0 + k * l.stride < bound; ++k)
+    c = checked_add(c, count_valid(n, b0 + k * l.stride, bound, loops + 1, count - 1), "compute steps");
+  return c;
+}
+
+}  // namespace
+
 int64_t count_compute_steps(const Nest& n) {
+  // Executed iterations are a product over dimensions (each dimension's loops run while its base
+  // is below its bound), so the steps are the product of the per-dimension counts.
+  std::array<std::array<int, kMaxLoops>, kMaxDims> t;
+  std::array<int, kMaxDims> nt{};
   int64_t total = 1;
-  for (int d = 0; d < n.num_dims; ++d) {
-    std::array<int, kMaxLoops> t;
-    int nt = 0;
-    for (int k = 0; k < n.num_loops; ++k)
-      if (!n.loops[size_t(k)].spatial && n.loops[size_t(k)].dim == d) t[size_t(nt++)] = k;
-    int64_t c = 0;
-    if (n.perfect[size_t(d)]) {
-      c = product_of_factors(n, t.data(), nt);
-    } else {
-      for_each_valid(n, 0, n.bound[size_t(d)], t.data(), nt, [&c](int64_t) { ++c; });
-    }
-    total = checked_mul(total, c, "compute steps");
+  for (int k = 0; k < n.num_loops; ++k) {
+    const auto& l = n.loops[size_t(k)];
+    if (l.spatial || l.factor == 1) continue;
+    if (n.perfect[size_t(l.dim)])
+      total = checked_mul(total, l.factor, "compute steps");
+    else
+      t[size_t(l.dim)][size_t(nt[size_t(l.dim)]++)] = k;
   }
+  for (int d = 0; d < n.num_dims; ++d)
+    if (nt[size_t(d)] > 0)
+      total = checked_mul(total, count_valid(n, 0, n.bound[size_t(d)], t[size_t(d)].data(), nt[size_t(d)]),
+                          "compute steps");
   return total;
 }
 
