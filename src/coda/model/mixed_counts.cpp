@@ -27,9 +27,7 @@ struct ImperfectSums {
 void work_out_child(const Ranks& ranks, const Nest& n, const NestTables& tb, ImperfectSplit& split,
                     int child) {
   auto& c = split.child[size_t(child)];
-  const int end = n.level_begin[size_t(child)];
-  c.num_moving = 0;
-  while (c.num_moving < tb.num_moving && tb.moving[size_t(c.num_moving)] < end) ++c.num_moving;
+  c.num_moving = tb.moving_above[size_t(child)];
   // The killing loop (docs/model.md §3): the innermost temporal loop above the child over a
   // perfectly factored dimension that is a one-dimension rank of the tensor.
   c.kstar = -1;
@@ -40,6 +38,17 @@ void work_out_child(const Ranks& ranks, const Nest& n, const NestTables& tb, Imp
     const int ri = ranks.rank_of_dim[size_t(l.dim)];
     if (ri >= 0 && ranks.r[size_t(ri)].ndims == 1 && !ranks.r[size_t(ri)].pseudo) c.kstar = k;
   }
+  // rank_sums' key bases for the imperfect ranks.
+  const RankSumQuery q{child,
+                       0,
+                       TransferMode::Fill,
+                       kFirstStep,
+                       c.kstar,
+                       tb.extent[size_t(child)].data(),
+                       tb.moving.data(),
+                       c.num_moving};
+  for (int j = 0; j < std::min(split.num_imp, int(c.base.size())); ++j)
+    make_rank_key_base(ranks, split.imp[size_t(j)], n, q, c.base[size_t(j)]);
   // Tile lengths of the perfect ranks (as rank_lengths): never clipped, so the extents are exact.
   const auto& ext = tb.extent[size_t(child)];
   c.prod_len = 1;
@@ -205,7 +214,10 @@ int64_t mixed_count(const Ranks& ranks, const Nest& n, const NestTables& tb, Imp
         }
       }
       if (code == ~uint64_t(0) || code != memo.code[size_t(j)]) {
-        rank_sums(ranks, ri, n, query, memo.su[size_t(j)], memo.sw[size_t(j)]);
+        if (j < int(c.base.size()))
+          rank_sums(ranks, ri, n, query, c.base[size_t(j)], code, memo.su[size_t(j)], memo.sw[size_t(j)]);
+        else
+          rank_sums(ranks, ri, n, query, memo.su[size_t(j)], memo.sw[size_t(j)]);
         memo.code[size_t(j)] = code;
       }
       iu = checked_mul(iu, memo.su[size_t(j)], "transfers");

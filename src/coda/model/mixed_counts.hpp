@@ -34,6 +34,8 @@ struct ImperfectSplit {
     int64_t prod_len;                              ///< product of len over the perfect ranks
     int num_multi;                                 ///< perfect ranks over several dimensions (windows)
     std::array<int8_t, 2 * kMaxDims> multi;
+    /// rank_sums' key bases of the first kMaxBases imperfect ranks (the others go without).
+    std::array<RankKeyBase, 4> base;
   };
   std::array<Child, kMaxLevels + 1> child;
 };

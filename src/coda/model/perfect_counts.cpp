@@ -72,6 +72,10 @@ void build_tables(const Nest& n, NestTables& out) {
                                              ? out.temporal_prefix[size_t(k)]
                                              : checked_mul(out.temporal_prefix[size_t(k)], l.factor, "steps");
   }
+  for (int c = 0, j = 0; c <= L; ++c) {
+    while (j < out.num_moving && out.moving[size_t(j)] < n.level_begin[size_t(c)]) ++j;
+    out.moving_above[size_t(c)] = j;
+  }
   int64_t sp = 1;
   int k = 0;
   for (int c = 0; c <= L; ++c) {

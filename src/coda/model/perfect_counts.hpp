@@ -28,6 +28,8 @@ struct NestTables {
   /// moving[0..num_moving).
   int num_moving;
   std::array<int8_t, kMaxLoops> moving;
+  /// moving_above[c]: how many of them lie above level c (c = num_levels: all).
+  std::array<int, kMaxLevels + 1> moving_above;
   /// The spatial ones among them: spatial_moving[0..num_spatial_moving).
   int num_spatial_moving;
   std::array<int8_t, kMaxLoops> spatial_moving;

@@ -80,6 +80,7 @@ struct Ctx {  // trivial: arrays of contexts are declared in hot paths without z
 // lookup allocates nothing and a collision simply overwrites.
 inline constexpr int kKeyWords = 48;
 inline constexpr size_t kCacheEntries = 2048;  // power of two
+static_assert(kBaseWords + 2 <= kKeyWords, "a base and its two words must fit a cache key");
 
 struct RankSumEntry {
   uint64_t hash = 0;
@@ -132,6 +133,7 @@ struct Scratch {
   // Rank sums of earlier calls (see RankSumCache), allocated on first use.
   std::vector<RankSumEntry> cache;
   std::vector<RankSumEntry> query_cache;  // rank_sums' (one rank, one kind of step per entry)
+  std::vector<RankSumEntry> base_cache;   // the same, keyed by a RankKeyBase and two words
 };
 
 Scratch& scratch() {
@@ -1277,6 +1279,92 @@ void rank_sums(const Ranks& ranks, int rank, const Nest& n, const RankSumQuery& 
   e.hash = h;
   e.len = key.len;
   std::copy_n(key.w.begin(), key.len, e.key.begin());
+  e.sum_u = sum_u;
+  e.sum_w = sum_w;
+}
+
+void make_rank_key_base(const Ranks& ranks, int rank, const Nest& n, const RankSumQuery& q,
+                        RankKeyBase& out) {
+  const RankInfo& r = ranks.r[size_t(rank)];
+  out.len = -1;
+  out.num_spatial = 0;
+  if (r.ndims > 8) return;           // the relation code has a byte per dimension
+  std::array<int8_t, kMaxDims> pos;  // a dimension's position in the rank
+  for (int k = 0; k < r.ndims; ++k) pos[size_t(r.dims[size_t(k)])] = int8_t(k);
+  const uint32_t mask = ranks.dim_mask[size_t(rank)];
+  int len = 0;
+  out.w[size_t(len++)] = (r.pseudo ? 4 : 0) | int64_t(r.ndims) << 3;
+  std::array<int, kMaxDims> at_kstar{};  // temporal loops down to the killing loop
+  for (int j = 0; j < q.num_moving; ++j) {
+    const int k = q.moving[j];
+    const auto& l = n.loops[size_t(k)];
+    if (!(mask >> l.dim & 1u)) continue;
+    if (len + 1 + 2 * r.ndims > kBaseWords || l.factor >= (int64_t(1) << 28) ||
+        l.stride >= (int64_t(1) << 30))
+      return;
+    if (l.spatial) {
+      if (out.num_spatial == int(out.spatial.size())) return;
+      out.spatial[size_t(out.num_spatial++)] = int8_t(k);
+    } else {
+      at_kstar[size_t(l.dim)] += k <= q.kstar;
+    }
+    out.w[size_t(len++)] = int64_t(uint64_t(pos[size_t(l.dim)]) | uint64_t(l.spatial) << 4 |
+                                   uint64_t(l.factor) << 6 | uint64_t(l.stride) << 34);
+  }
+  for (int k = 0; k < r.ndims; ++k) {
+    const int d = r.dims[size_t(k)];
+    const int64_t e = q.extent[d];
+    if (n.bound[size_t(d)] >= (int64_t(1) << 32) || e >= (int64_t(1) << 31) ||
+        r.coef[size_t(k)] >= (int64_t(1) << 31))
+      return;
+    out.w[size_t(len++)] = n.bound[size_t(d)] | e << 32;
+    out.w[size_t(len++)] =
+        r.coef[size_t(k)] | int64_t(n.perfect[size_t(d)]) << 31 | int64_t(at_kstar[size_t(d)]) << 32;
+  }
+  uint64_t h = 0xCBF29CE484222325ull;
+  for (int k = 0; k < len; ++k) h = (h ^ uint64_t(out.w[size_t(k)])) * 0x100000001B3ull;
+  out.hash = h;
+  out.len = len;
+}
+
+void rank_sums(const Ranks& ranks, int rank, const Nest& n, const RankSumQuery& q, const RankKeyBase& base,
+               uint64_t rel_code, int64_t& sum_u, int64_t& sum_w) {
+  if (!g_cache_on || base.len < 0) return rank_sums(ranks, rank, n, q, sum_u, sum_w);
+  // The two words that complete the key: mode, kind of step and which of the rank's spatial loops
+  // are group loops; the relation code (which, given the base's loops, fixes each dimension's
+  // relation to the step).
+  uint64_t group_bits = 0;
+  for (int j = 0; j < base.num_spatial; ++j)
+    group_bits |= uint64_t(q.group_mask >> base.spatial[size_t(j)] & 1u) << j;
+  const int64_t w0 = int64_t(uint64_t(q.mode) |
+                             uint64_t(q.step >= 0         ? 2
+                                      : q.step == kStates ? 1
+                                                          : 0)
+                                 << 2 |
+                             group_bits << 4);
+  const int64_t w1 = int64_t(q.step >= 0 ? rel_code : 0);
+  uint64_t h = (base.hash ^ uint64_t(w0)) * 0x100000001B3ull;
+  h = (h ^ uint64_t(w1)) * 0x100000001B3ull;
+  h ^= h >> 29;
+  h *= 0xBF58476D1CE4E5B9ull;
+  h ^= h >> 32;
+  Scratch& s = scratch();
+  if (s.base_cache.empty()) s.base_cache.resize(kCacheEntries);
+  RankSumEntry& e = s.base_cache[size_t(h & (kCacheEntries - 1))];
+  const int len = base.len + 2;
+  if (e.hash == h && e.len == len && e.key[0] == w0 && e.key[1] == w1 &&
+      std::equal(base.w.begin(), base.w.begin() + base.len, e.key.begin() + 2)) {
+    sum_u = e.sum_u;
+    sum_w = e.sum_w;
+    return;
+  }
+  const RankQuery query{rank, q.step, q.kstar};
+  general_counts(ranks, n, q.child, q.group_mask, q.mode, &query, &sum_u, &sum_w);
+  e.hash = h;
+  e.len = len;
+  e.key[0] = w0;
+  e.key[1] = w1;
+  std::copy_n(base.w.begin(), base.len, e.key.begin() + 2);
   e.sum_u = sum_u;
   e.sum_w = sum_w;
 }

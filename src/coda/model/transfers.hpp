@@ -95,6 +95,30 @@ struct RankSumQuery {
 void rank_sums(const Ranks& ranks, int rank, const Nest& n, const RankSumQuery& q, int64_t& sum_u,
                int64_t& sum_w);
 
+/// The part of rank_sums' cache key that depends on one rank and one child level only (its
+/// dimensions' bounds, extents and moving loops above the child, and where the killing loop
+/// leaves them), worked out once and shared by every query of a walk over that child: a query
+/// then adds two words (mode, kind of step, which of the rank's spatial loops are group loops,
+/// and its relation code) instead of scanning the loops.
+inline constexpr int kBaseWords = 40;
+struct RankKeyBase {
+  int len;  ///< -1: the rank does not fit a base (use rank_sums without one)
+  std::array<int64_t, kBaseWords> w;
+  uint64_t hash;  ///< FNV-1a state after w
+  int num_spatial;
+  std::array<int8_t, 16> spatial;  ///< nest indices of the rank's spatial loops above the child
+};
+
+/// The base of rank `rank` for q.child, q.extent, q.moving, q.num_moving and q.kstar.
+void make_rank_key_base(const Ranks& ranks, int rank, const Nest& n, const RankSumQuery& q, RankKeyBase& out);
+
+/// rank_sums with a base from make_rank_key_base (len >= 0) for the same rank, child and killing
+/// loop. `rel_code` tells the query's relation for a temporal-loop step: per dimension of the rank
+/// (outermost byte first), 2 x (its temporal loops of factor > 1 between the step and the child)
+/// + (1 if the step is its own); 0 for kFirstStep and kStatesStep.
+void rank_sums(const Ranks& ranks, int rank, const Nest& n, const RankSumQuery& q, const RankKeyBase& base,
+               uint64_t rel_code, int64_t& sum_u, int64_t& sum_w);
+
 /// The general counting keeps the per-rank sums of earlier calls in a per-thread cache keyed by
 /// everything they depend on (transfers.cpp, RankSumEntry); on by default. Turning it off (for
 /// this thread) is for tests that check a cached result equals a computed one.
