@@ -90,6 +90,7 @@ void compute_counts(const workload::Problem& p, const Machine& m, const mapping:
     ImperfectSplit split;
     bool split_ready = false;
     auto general = [&](int child, uint64_t group, TransferMode mode) {
+      if (facts.tb.num_moving < 0) build_moving(n, facts.tb);
       if (!split_ready) split_ranks(ranks, n, split);
       split_ready = true;
       const int64_t c = mixed_count(ranks, n, facts.tb, split, child, group, mode);

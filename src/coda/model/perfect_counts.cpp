@@ -43,11 +43,11 @@ void NestFacts::reset(const Nest& n, const FixedLengths* fixed) {
   fixed_ = fixed;
   perfect = true;
   for (int d = 0; d < n.num_dims; ++d) perfect &= n.perfect[size_t(d)];
-  build_tables(n, tb);  // spatial_above and temporal_prefix serve imperfect nests too
+  build_tables(n, tb, !perfect);  // spatial_above and temporal_prefix serve imperfect nests too
   for (auto& row : state_) row.fill(0);
 }
 
-void build_tables(const Nest& n, NestTables& out) {
+void build_tables(const Nest& n, NestTables& out, bool moving) {
   const int L = n.num_levels;
   // All entries set (not only num_dims): the rows are copied whole, and copying unset values is
   // undefined behaviour even though they are never read.
@@ -61,27 +61,36 @@ void build_tables(const Nest& n, NestTables& out) {
     out.extent[size_t(c)] = cur;
   }
   out.temporal_prefix[0] = 1;
-  out.num_moving = out.num_spatial_moving = 0;
   for (int k = 0; k < n.num_loops; ++k) {
     const auto& l = n.loops[size_t(k)];
-    if (l.factor > 1) {
-      out.moving[size_t(out.num_moving++)] = int8_t(k);
-      if (l.spatial) out.spatial_moving[size_t(out.num_spatial_moving++)] = int8_t(k);
-    }
     out.temporal_prefix[size_t(k + 1)] = l.spatial
                                              ? out.temporal_prefix[size_t(k)]
                                              : checked_mul(out.temporal_prefix[size_t(k)], l.factor, "steps");
   }
-  for (int c = 0, j = 0; c <= L; ++c) {
-    while (j < out.num_moving && out.moving[size_t(j)] < n.level_begin[size_t(c)]) ++j;
-    out.moving_above[size_t(c)] = j;
-  }
+  if (moving)
+    build_moving(n, out);
+  else
+    out.num_moving = -1;
   int64_t sp = 1;
   int k = 0;
   for (int c = 0; c <= L; ++c) {
     for (; k < n.level_begin[size_t(c)]; ++k)
       if (n.loops[size_t(k)].spatial) sp = checked_mul(sp, n.loops[size_t(k)].factor, "instances");
     out.spatial_above[size_t(c)] = sp;
+  }
+}
+
+void build_moving(const Nest& n, NestTables& out) {
+  out.num_moving = out.num_spatial_moving = 0;
+  for (int k = 0; k < n.num_loops; ++k) {
+    const auto& l = n.loops[size_t(k)];
+    if (l.factor == 1) continue;
+    out.moving[size_t(out.num_moving++)] = int8_t(k);
+    if (l.spatial) out.spatial_moving[size_t(out.num_spatial_moving++)] = int8_t(k);
+  }
+  for (int c = 0, j = 0; c <= n.num_levels; ++c) {
+    while (j < out.num_moving && out.moving[size_t(j)] < n.level_begin[size_t(c)]) ++j;
+    out.moving_above[size_t(c)] = j;
   }
 }
 

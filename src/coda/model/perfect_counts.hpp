@@ -25,7 +25,7 @@ struct NestTables {
   /// spatial_above[c]: product of the spatial factors of the loops of levels < c.
   std::array<int64_t, kMaxLevels + 1> spatial_above;
   /// The loops of factor > 1 (the only ones that move a tile or add an instance), in nest order:
-  /// moving[0..num_moving).
+  /// moving[0..num_moving). This and the two lists below are built on request (build_tables).
   int num_moving;
   std::array<int8_t, kMaxLoops> moving;
   /// moving_above[c]: how many of them lie above level c (c = num_levels: all).
@@ -35,7 +35,10 @@ struct NestTables {
   std::array<int8_t, kMaxLoops> spatial_moving;
 };
 
-void build_tables(const Nest& n, NestTables& out);
+/// `moving`: also the lists of moving loops (build_moving; what mixed_counts walks, which perfect
+/// nests need only where a shortcut declines). Without them num_moving is -1.
+void build_tables(const Nest& n, NestTables& out, bool moving = true);
+void build_moving(const Nest& n, NestTables& out);
 
 /// Each rank's set in the tile of one instance of a level: `len` elements spaced `scale` apart in
 /// the rank's coordinates (an interval when scale = 1; a window rank such as 4*P + R whose R
