@@ -23,6 +23,79 @@ struct ImperfectSums {
   std::array<int64_t, 2 * kMaxDims> su, sw;
 };
 
+// Index tuples of `loops` (one dimension's, nest order) whose base b0 + sum(index x stride) is below
+// x: the executed iterations (or, with spatial loops, the instances with work) of those loops,
+// all others at index 0. Strides within a dimension are super-increasing (a loop's stride is the
+// product of the factors of the dimension's loops inside it, so it exceeds the largest sum the
+// inner ones reach), so for each loop, outermost first, the indices whose whole inner range stays
+// below x count in full, at most one more is partial, and the count follows in one pass.
+int64_t tuples_below(const Nest& n, const int8_t* loops, int count, int64_t b0, int64_t x) {
+  std::array<int64_t, kMaxLoops + 1> inner_max, inner_total;  // over loops i+1.. : largest sum, tuples
+  inner_max[size_t(count)] = 0;
+  inner_total[size_t(count)] = 1;
+  for (int i = count - 1; i >= 0; --i) {
+    const auto& l = n.loops[size_t(loops[i])];
+    inner_max[size_t(i)] = inner_max[size_t(i + 1)] + (l.factor - 1) * l.stride;
+    inner_total[size_t(i)] = checked_mul(inner_total[size_t(i + 1)], l.factor, "context count");
+  }
+  int64_t total = 0, rest = x - b0;  // tuples of the remaining loops with sum below `rest`
+  for (int i = 0; i < count && rest > 0; ++i) {
+    const auto& l = n.loops[size_t(loops[i])];
+    const int64_t slack = rest - 1 - inner_max[size_t(i + 1)];
+    const int64_t full = slack < 0 ? 0 : std::min<int64_t>(l.factor, slack / l.stride + 1);
+    total =
+        checked_add(total, checked_mul(full, inner_total[size_t(i + 1)], "context count"), "context count");
+    if (full == l.factor) return total;
+    rest -= full * l.stride;  // the one index whose inner range straddles the limit
+  }
+  return rest > 0 ? total + 1 : total;
+}
+
+// The closed forms of an imperfect rank over one dimension d for the kinds without an old tile
+// (the first or last tile, the states down to the killing loop, every step for Stream;
+// docs/model.md §3): W = 0, and U is the new tile's size, so sum U runs over the (temporal state,
+// instance) pairs whose tile starts below the bound B. The tile bases above the child are
+// multiples of the child's extent E, so every such tile holds E elements except the one starting
+// in (B - E, B), which holds B mod E; a pseudo rank's tile is one element when it starts below B,
+// and its group members share it (the member at offset 0 decides), so group loops drop out. A real
+// rank with group loops over d, and Drain states with d's temporal loops inside the killing loop
+// (their last executed index depends on the state), are left to rank_sums (false).
+bool closed_sums(const Nest& n, const RankInfo& r, const int8_t* loops, int count, int64_t extent, int kstar,
+                 uint64_t group_mask, TransferMode mode, int step, int64_t& sum_u, int64_t& sum_w) {
+  const int64_t bound = n.bound[size_t(r.dims[0])];
+  std::array<int8_t, kMaxLoops> take;  // the loops whose indices range
+  int nt = 0;
+  int64_t b0 = 0;  // where the others put the tile (Drain's last tile)
+  for (int i = 0; i < count; ++i) {
+    const int k = loops[i];
+    const auto& l = n.loops[size_t(k)];
+    if (l.spatial) {
+      if (!(group_mask >> k & 1u))
+        take[size_t(nt++)] = int8_t(k);
+      else if (!r.pseudo)
+        return false;
+      continue;
+    }
+    if (mode == TransferMode::Stream || (step == kStatesStep && k <= kstar)) {
+      take[size_t(nt++)] = int8_t(k);
+    } else if (mode == TransferMode::Drain) {
+      if (step == kStatesStep) return false;
+      // The last tile: every temporal loop at its last executed index, outermost first.
+      b0 += std::min<int64_t>(l.factor - 1, (bound - 1 - b0) / l.stride) * l.stride;
+    }
+  }
+  if (r.pseudo) {
+    sum_u = tuples_below(n, take.data(), nt, b0, bound);
+  } else {
+    const int64_t full = tuples_below(n, take.data(), nt, b0, bound - extent + 1);
+    const int64_t any = tuples_below(n, take.data(), nt, b0, bound);
+    sum_u = checked_add(checked_mul(full, extent, "transfers"),
+                        checked_mul(any - full, bound % extent, "transfers"), "transfers");
+  }
+  sum_w = 0;
+  return true;
+}
+
 // The per-child facts of `split` (see ImperfectSplit::Child).
 void work_out_child(const Ranks& ranks, const Nest& n, const NestTables& tb, ImperfectSplit& split,
                     int child) {
@@ -38,17 +111,18 @@ void work_out_child(const Ranks& ranks, const Nest& n, const NestTables& tb, Imp
     const int ri = ranks.rank_of_dim[size_t(l.dim)];
     if (ri >= 0 && ranks.r[size_t(ri)].ndims == 1 && !ranks.r[size_t(ri)].pseudo) c.kstar = k;
   }
-  // rank_sums' key bases for the imperfect ranks.
-  const RankSumQuery q{child,
-                       0,
-                       TransferMode::Fill,
-                       kFirstStep,
-                       c.kstar,
-                       tb.extent[size_t(child)].data(),
-                       tb.moving.data(),
-                       c.num_moving};
-  for (int j = 0; j < std::min(split.num_imp, int(c.base.size())); ++j)
-    make_rank_key_base(ranks, split.imp[size_t(j)], n, q, c.base[size_t(j)]);
+  // The imperfect one-dimension ranks' loops (closed forms), and no key base yet.
+  for (int j = 0; j < std::min(split.num_imp, int(c.base.size())); ++j) {
+    c.base_ready[size_t(j)] = false;
+    const RankInfo& r = ranks.r[size_t(split.imp[size_t(j)])];
+    int& count = c.num_dim_loops[size_t(j)];
+    count = -1;
+    if (r.ndims != 1) continue;
+    count = 0;
+    for (int i = 0; i < c.num_moving; ++i)
+      if (n.loops[size_t(tb.moving[size_t(i)])].dim == r.dims[0])
+        c.dim_loops[size_t(j)][size_t(count++)] = tb.moving[size_t(i)];
+  }
   // Tile lengths of the perfect ranks (as rank_lengths): never clipped, so the extents are exact.
   const auto& ext = tb.extent[size_t(child)];
   c.prod_len = 1;
@@ -214,9 +288,18 @@ int64_t mixed_count(const Ranks& ranks, const Nest& n, const NestTables& tb, Imp
         }
       }
       if (code == ~uint64_t(0) || code != memo.code[size_t(j)]) {
-        if (j < int(c.base.size()))
+        if (j < int(c.base.size()) && step < 0 && c.num_dim_loops[size_t(j)] >= 0 &&
+            closed_sums(n, r, c.dim_loops[size_t(j)].data(), c.num_dim_loops[size_t(j)],
+                        tb.extent[size_t(child)][size_t(r.dims[0])], kstar, group_mask, mode, step,
+                        memo.su[size_t(j)], memo.sw[size_t(j)])) {
+          // a closed form
+        } else if (j < int(c.base.size())) {
+          if (!c.base_ready[size_t(j)]) {
+            make_rank_key_base(ranks, ri, n, query, c.base[size_t(j)]);
+            c.base_ready[size_t(j)] = true;
+          }
           rank_sums(ranks, ri, n, query, c.base[size_t(j)], code, memo.su[size_t(j)], memo.sw[size_t(j)]);
-        else
+        } else
           rank_sums(ranks, ri, n, query, memo.su[size_t(j)], memo.sw[size_t(j)]);
         memo.code[size_t(j)] = code;
       }

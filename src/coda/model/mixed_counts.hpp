@@ -34,8 +34,14 @@ struct ImperfectSplit {
     int64_t prod_len;                              ///< product of len over the perfect ranks
     int num_multi;                                 ///< perfect ranks over several dimensions (windows)
     std::array<int8_t, 2 * kMaxDims> multi;
-    /// rank_sums' key bases of the first kMaxBases imperfect ranks (the others go without).
+    /// rank_sums' key bases of the first four imperfect ranks (the others go without), built on
+    /// first use (base_ready).
     std::array<RankKeyBase, 4> base;
+    std::array<bool, 4> base_ready;
+    /// Of those, the ones over one dimension: its loops of factor > 1 above the child (nest
+    /// order), for the closed forms of the first tile, the states and Stream; count -1 otherwise.
+    std::array<int, 4> num_dim_loops;
+    std::array<std::array<int8_t, kMaxLoops>, 4> dim_loops;
   };
   std::array<Child, kMaxLevels + 1> child;
 };
