@@ -101,6 +101,7 @@ void work_out_child(const Ranks& ranks, const Nest& n, const NestTables& tb, Imp
                     int child) {
   auto& c = split.child[size_t(child)];
   c.num_moving = tb.moving_above[size_t(child)];
+  const int end = n.level_begin[size_t(child)];
   // The killing loop (docs/model.md §3): the innermost temporal loop above the child over a
   // perfectly factored dimension that is a one-dimension rank of the tensor.
   c.kstar = -1;
@@ -118,10 +119,9 @@ void work_out_child(const Ranks& ranks, const Nest& n, const NestTables& tb, Imp
     int& count = c.num_dim_loops[size_t(j)];
     count = -1;
     if (r.ndims != 1) continue;
+    const auto& mine = tb.dim_moving[size_t(r.dims[0])];
     count = 0;
-    for (int i = 0; i < c.num_moving; ++i)
-      if (n.loops[size_t(tb.moving[size_t(i)])].dim == r.dims[0])
-        c.dim_loops[size_t(j)][size_t(count++)] = tb.moving[size_t(i)];
+    while (count < tb.num_dim_moving[size_t(r.dims[0])] && mine[size_t(count)] < end) ++count;
   }
   // Tile lengths of the perfect ranks (as rank_lengths): never clipped, so the extents are exact.
   const auto& ext = tb.extent[size_t(child)];
@@ -289,7 +289,7 @@ int64_t mixed_count(const Ranks& ranks, const Nest& n, const NestTables& tb, Imp
       }
       if (code == ~uint64_t(0) || code != memo.code[size_t(j)]) {
         if (j < int(c.base.size()) && step < 0 && c.num_dim_loops[size_t(j)] >= 0 &&
-            closed_sums(n, r, c.dim_loops[size_t(j)].data(), c.num_dim_loops[size_t(j)],
+            closed_sums(n, r, tb.dim_moving[size_t(r.dims[0])].data(), c.num_dim_loops[size_t(j)],
                         tb.extent[size_t(child)][size_t(r.dims[0])], kstar, group_mask, mode, step,
                         memo.su[size_t(j)], memo.sw[size_t(j)])) {
           // a closed form

@@ -38,10 +38,10 @@ struct ImperfectSplit {
     /// first use (base_ready).
     std::array<RankKeyBase, 4> base;
     std::array<bool, 4> base_ready;
-    /// Of those, the ones over one dimension: its loops of factor > 1 above the child (nest
-    /// order), for the closed forms of the first tile, the states and Stream; count -1 otherwise.
+    /// Of those, the ones over one dimension: how many of its loops of factor > 1 lie above the
+    /// child (NestTables::dim_moving), for the closed forms of the first tile, the states and
+    /// Stream; -1 for the others.
     std::array<int, 4> num_dim_loops;
-    std::array<std::array<int8_t, kMaxLoops>, 4> dim_loops;
   };
   std::array<Child, kMaxLevels + 1> child;
 };

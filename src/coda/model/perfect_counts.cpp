@@ -82,10 +82,12 @@ void build_tables(const Nest& n, NestTables& out, bool moving) {
 
 void build_moving(const Nest& n, NestTables& out) {
   out.num_moving = out.num_spatial_moving = 0;
+  std::fill_n(out.num_dim_moving.begin(), n.num_dims, 0);
   for (int k = 0; k < n.num_loops; ++k) {
     const auto& l = n.loops[size_t(k)];
     if (l.factor == 1) continue;
     out.moving[size_t(out.num_moving++)] = int8_t(k);
+    out.dim_moving[size_t(l.dim)][size_t(out.num_dim_moving[size_t(l.dim)]++)] = int8_t(k);
     if (l.spatial) out.spatial_moving[size_t(out.num_spatial_moving++)] = int8_t(k);
   }
   for (int c = 0, j = 0; c <= n.num_levels; ++c) {

@@ -30,6 +30,9 @@ struct NestTables {
   std::array<int8_t, kMaxLoops> moving;
   /// moving_above[c]: how many of them lie above level c (c = num_levels: all).
   std::array<int, kMaxLevels + 1> moving_above;
+  /// Per dimension d, its moving loops: dim_moving[d][0..num_dim_moving[d]).
+  std::array<int, kMaxDims> num_dim_moving;
+  std::array<std::array<int8_t, kMaxLoops>, kMaxDims> dim_moving;
   /// The spatial ones among them: spatial_moving[0..num_spatial_moving).
   int num_spatial_moving;
   std::array<int8_t, kMaxLoops> spatial_moving;
