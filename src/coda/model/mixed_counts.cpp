@@ -103,15 +103,10 @@ void work_out_child(const Ranks& ranks, const Nest& n, const NestTables& tb, Imp
   c.num_moving = tb.moving_above[size_t(child)];
   const int end = n.level_begin[size_t(child)];
   // The killing loop (docs/model.md §3): the innermost temporal loop above the child over a
-  // perfectly factored dimension that is a one-dimension rank of the tensor.
-  c.kstar = -1;
-  for (int j = c.num_moving - 1; j >= 0 && c.kstar < 0; --j) {
-    const int k = tb.moving[size_t(j)];
-    const auto& l = n.loops[size_t(k)];
-    if (l.spatial || !n.perfect[size_t(l.dim)]) continue;
-    const int ri = ranks.rank_of_dim[size_t(l.dim)];
-    if (ri >= 0 && ranks.r[size_t(ri)].ndims == 1 && !ranks.r[size_t(ri)].pseudo) c.kstar = k;
-  }
+  // perfectly factored dimension that is a one-dimension rank of the tensor (ImperfectSplit::killers).
+  const uint64_t below = end >= 64 ? ~uint64_t(0) : (uint64_t(1) << end) - 1;
+  const uint64_t candidates = split.killers & below;
+  c.kstar = candidates ? 63 - __builtin_clzll(candidates) : -1;
   // The imperfect one-dimension ranks' loops (closed forms), and no key base yet.
   for (int j = 0; j < std::min(split.num_imp, int(c.base.size())); ++j) {
     c.base_ready[size_t(j)] = false;
@@ -176,8 +171,14 @@ void split_ranks(const Ranks& ranks, const Nest& n, ImperfectSplit& out) {
       out.pr[size_t(out.num_pr++)] = int8_t(ri);
     }
   out.pp[0] = 1;
+  out.killers = 0;
   for (int k = 0; k < n.num_loops; ++k) {
     const auto& l = n.loops[size_t(k)];
+    if (!l.spatial && l.factor > 1 && n.perfect[size_t(l.dim)]) {
+      const int ri = ranks.rank_of_dim[size_t(l.dim)];
+      if (ri >= 0 && ranks.r[size_t(ri)].ndims == 1 && !ranks.r[size_t(ri)].pseudo)
+        out.killers |= uint64_t(1) << k;
+    }
     out.pp[size_t(k + 1)] = !l.spatial && !(out.imp_dims >> l.dim & 1u)
                                 ? checked_mul(out.pp[size_t(k)], l.factor, "context count")
                                 : out.pp[size_t(k)];

@@ -24,6 +24,9 @@ struct ImperfectSplit {
   std::array<int8_t, 2 * kMaxDims> imp;  ///< those ranks
   int num_pr;
   std::array<int8_t, 2 * kMaxDims> pr;  ///< the other real (non-pseudo) ranks: "perfect ranks"
+  /// Bit k: temporal loop k (factor > 1) runs over a perfectly factored dimension that is a
+  /// one-dimension rank of the tensor, i.e. would be the killing loop of a child below it.
+  uint64_t killers;
   /// pp[k]: product of the temporal factors of loops 0..k-1 over dimensions not in imp_dims.
   std::array<int64_t, kMaxLoops + 1> pp;
   struct Child {
