@@ -25,6 +25,22 @@ inline void sort_terms(Term* t, int n) {
   }
 }
 
+// Insertion sort of group terms by (rank, coefficient), so that each rank's terms are one run.
+inline void sort_terms_by_rank(Term* t, int8_t* rank, int n) {
+  for (int i = 1; i < n; ++i) {
+    const Term x = t[i];
+    const int8_t xr = rank[i];
+    int j = i - 1;
+    while (j >= 0 && (rank[j] > xr || (rank[j] == xr && t[j].coef > x.coef))) {
+      t[j + 1] = t[j];
+      rank[j + 1] = rank[j];
+      --j;
+    }
+    t[j + 1] = x;
+    rank[j + 1] = xr;
+  }
+}
+
 // Size of {s + sum_k coef_k * i_k : s in [0, piece), i_k in [0, ext_k]}, or -1 when it cannot be
 // had term by term. Terms sorted by coefficient; a piece is a term of coefficient 1, the smallest,
 // so it comes first. Each term either extends an interval (coefficient <= span + 1: the copies

@@ -236,18 +236,7 @@ int64_t mixed_count(const Ranks& ranks, const Nest& n, const NestTables& tb, Imp
     gb[size_t(ri)] = ge[size_t(ri)] = 0;
   }
   int64_t prod_u = c.prod_len;
-  for (int i = 1; i < ng; ++i) {
-    const Term x = gt[size_t(i)];
-    const int8_t xr = g_rank[size_t(i)];
-    int j = i - 1;
-    while (j >= 0 && (g_rank[size_t(j)] > xr || (g_rank[size_t(j)] == xr && gt[size_t(j)].coef > x.coef))) {
-      gt[size_t(j + 1)] = gt[size_t(j)];
-      g_rank[size_t(j + 1)] = g_rank[size_t(j)];
-      --j;
-    }
-    gt[size_t(j + 1)] = x;
-    g_rank[size_t(j + 1)] = xr;
-  }
+  lattice::sort_terms_by_rank(gt.data(), g_rank.data(), ng);
   for (int b = 0, e = 0; b < ng; b = e) {
     const int ri = g_rank[size_t(b)];
     while (e < ng && g_rank[size_t(e)] == ri) ++e;

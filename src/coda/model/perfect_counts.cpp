@@ -193,18 +193,7 @@ bool prepare(const Ranks& ranks, const Nest& n, const NestTables& tb, const Rank
     v.u_store[size_t(ri)] = len.len[size_t(ri)];
   }
   // The few group terms sorted by (rank, coefficient), so that each rank's are one run.
-  for (int i = 1; i < ng; ++i) {
-    const Term x = gt[size_t(i)];
-    const int8_t xr = g_rank[size_t(i)];
-    int j = i - 1;
-    while (j >= 0 && (g_rank[size_t(j)] > xr || (g_rank[size_t(j)] == xr && gt[size_t(j)].coef > x.coef))) {
-      gt[size_t(j + 1)] = gt[size_t(j)];
-      g_rank[size_t(j + 1)] = g_rank[size_t(j)];
-      --j;
-    }
-    gt[size_t(j + 1)] = x;
-    g_rank[size_t(j + 1)] = xr;
-  }
+  lattice::sort_terms_by_rank(gt.data(), g_rank.data(), ng);
   int64_t prod_u = len.size, prod_single_u = len.single_size;
   for (int b = 0, e = 0; b < ng; b = e) {
     const int ri = g_rank[size_t(b)];
