@@ -82,12 +82,17 @@ inline constexpr int kKeyWords = 48;
 inline constexpr size_t kCacheEntries = 2048;  // power of two
 static_assert(kBaseWords + 2 <= kKeyWords, "a base and its two words must fit a cache key");
 
-struct RankSumEntry {
+template <int Words>
+struct SumEntry {
   uint64_t hash = 0;
   int len = -1;  // -1: empty
-  std::array<int64_t, kKeyWords> key;
+  std::array<int64_t, Words> key;
   int64_t sum_u, sum_w;
 };
+using RankSumEntry = SumEntry<kKeyWords>;
+// rank_sums' entries keyed by a base and two words: small, so that the table the walk hits on
+// every query stays in the core's cache.
+using BaseSumEntry = SumEntry<kBaseWords + 2>;
 
 thread_local bool g_cache_on = true;
 
@@ -133,7 +138,7 @@ struct Scratch {
   // Rank sums of earlier calls (see RankSumCache), allocated on first use.
   std::vector<RankSumEntry> cache;
   std::vector<RankSumEntry> query_cache;  // rank_sums' (one rank, one kind of step per entry)
-  std::vector<RankSumEntry> base_cache;   // the same, keyed by a RankKeyBase and two words
+  std::vector<BaseSumEntry> base_cache;   // the same, keyed by a RankKeyBase and two words
 };
 
 Scratch& scratch() {
@@ -1350,7 +1355,7 @@ void rank_sums(const Ranks& ranks, int rank, const Nest& n, const RankSumQuery& 
   h ^= h >> 32;
   Scratch& s = scratch();
   if (s.base_cache.empty()) s.base_cache.resize(kCacheEntries);
-  RankSumEntry& e = s.base_cache[size_t(h & (kCacheEntries - 1))];
+  BaseSumEntry& e = s.base_cache[size_t(h & (kCacheEntries - 1))];
   const int len = base.len + 2;
   if (e.hash == h && e.len == len && e.key[0] == w0 && e.key[1] == w1 &&
       std::equal(base.w.begin(), base.w.begin() + base.len, e.key.begin() + 2)) {

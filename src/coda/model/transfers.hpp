@@ -100,7 +100,7 @@ void rank_sums(const Ranks& ranks, int rank, const Nest& n, const RankSumQuery& 
 /// leaves them), worked out once and shared by every query of a walk over that child: a query
 /// then adds two words (mode, kind of step, which of the rank's spatial loops are group loops,
 /// and its relation code) instead of scanning the loops.
-inline constexpr int kBaseWords = 40;
+inline constexpr int kBaseWords = 14;  // a header, the loops, two words per dimension
 struct RankKeyBase {
   int len;  ///< -1: the rank does not fit a base (use rank_sums without one)
   std::array<int64_t, kBaseWords> w;
