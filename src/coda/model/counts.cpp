@@ -84,9 +84,8 @@ void compute_counts(const workload::Problem& p, const Machine& m, const mapping:
       }
       return members;
     };
-    // Imperfect nests: the O(loops) walk of mixed_counts.hpp, or the general counting where it
-    // declines.
-    // (also where a perfect nest's shortcut declines).
+    // Imperfect nests, and perfect ones where a shortcut declines: the O(loops) walk of
+    // mixed_counts.hpp, or the general counting where the walk declines too.
     ImperfectSplit split;
     bool split_ready = false;
     auto general = [&](int child, uint64_t group, TransferMode mode) {
