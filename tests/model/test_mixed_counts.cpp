@@ -18,19 +18,10 @@
 #include "coda/model/nest.hpp"
 #include "coda/model/perfect_counts.hpp"
 #include "coda/model/transfers.hpp"
+#include "describe_nest.hpp"
 
 namespace coda {
 namespace {
-
-std::string describe(const workload::Problem& p, const model::Nest& n) {
-  std::string s;
-  for (int k = 0; k < n.num_loops; ++k) {
-    const auto& l = n.loops[size_t(k)];
-    s += fmt::format("  [{}] L{} {}{} {} stride {}{}\n", k, l.level, p.dim_names[size_t(l.dim)], l.factor,
-                     l.spatial ? "spatial" : "", l.stride, n.perfect[size_t(l.dim)] ? "" : " (imperfect)");
-  }
-  return s;
-}
 
 struct Tally {
   int64_t compared = 0;  // counts where the walk applied and was compared
@@ -70,10 +61,10 @@ void compare_nest(const workload::Problem& p, const model::Machine& m, const mod
           ++tally.compared;
           ASSERT_EQ(cold, general) << where << " tensor " << p.tensors[size_t(t)].name << " child " << child
                                    << " group " << g << " mode " << int(mode) << "\n"
-                                   << describe(p, n);
+                                   << testing::describe(p, n);
           ASSERT_EQ(warm, cold) << where << " (cached sums) tensor " << p.tensors[size_t(t)].name << " child "
                                 << child << " group " << g << " mode " << int(mode) << "\n"
-                                << describe(p, n);
+                                << testing::describe(p, n);
         }
     }
   }

@@ -17,19 +17,10 @@
 #include "coda/model/nest.hpp"
 #include "coda/model/perfect_counts.hpp"
 #include "coda/model/transfers.hpp"
+#include "describe_nest.hpp"
 
 namespace coda {
 namespace {
-
-std::string describe(const workload::Problem& p, const model::Nest& n) {
-  std::string s;
-  for (int k = 0; k < n.num_loops; ++k) {
-    const auto& l = n.loops[size_t(k)];
-    s += fmt::format("  [{}] L{} {}{} {} stride {}\n", k, l.level, p.dim_names[size_t(l.dim)], l.factor,
-                     l.spatial ? "spatial" : "", l.stride);
-  }
-  return s;
-}
 
 struct Tally {
   int64_t compared = 0;   // counts where the shortcut applied and was compared
@@ -79,7 +70,7 @@ void compare_nest(const workload::Problem& p, const model::Machine& m, const mod
           ASSERT_EQ(fast, model::count_transfers(ranks, n, child, g, mode))
               << where << " tensor " << p.tensors[size_t(t)].name << " child " << child << " group " << g
               << " mode " << int(mode) << "\n"
-              << describe(p, n);
+              << testing::describe(p, n);
         }
     }
   }

@@ -80,7 +80,6 @@ struct Ctx {  // trivial: arrays of contexts are declared in hot paths without z
 // lookup allocates nothing and a collision simply overwrites.
 inline constexpr int kKeyWords = 48;
 inline constexpr size_t kCacheEntries = 2048;  // power of two
-static_assert(kBaseWords + 2 <= kKeyWords, "a base and its two words must fit a cache key");
 
 template <int Words>
 struct SumEntry {
@@ -137,8 +136,7 @@ struct Scratch {
   std::vector<uint64_t> bu, bv, bn, bo;
   // Rank sums of earlier calls (see RankSumCache), allocated on first use.
   std::vector<RankSumEntry> cache;
-  std::vector<RankSumEntry> query_cache;  // rank_sums' (one rank, one kind of step per entry)
-  std::vector<BaseSumEntry> base_cache;   // the same, keyed by a RankKeyBase and two words
+  std::vector<BaseSumEntry> base_cache;  // rank_sums' (one rank and kind of step per entry)
 };
 
 Scratch& scratch() {
@@ -1221,71 +1219,23 @@ int64_t count_transfers(const Ranks& ranks, const Nest& n, int child_level, uint
 
 void rank_sums(const Ranks& ranks, int rank, const Nest& n, const RankSumQuery& q, int64_t& sum_u,
                int64_t& sum_w) {
-  // The key: everything general_counts reads for one rank (its coefficients and, per dimension,
-  // bound, tile extent at the child and perfection, and the loops of factor > 1 above the child
-  // with their kind), plus how each dimension relates to the kind of step. Built straight from
-  // the nest and packed (a word per loop, two per dimension), so a hit costs one pass over the
-  // moving loops above the child; values too large to pack are computed without the cache.
-  const RankInfo& r = ranks.r[size_t(rank)];
-  const int step = q.step, kstar = q.kstar;
-  auto compute = [&] {
-    const RankQuery query{rank, step, kstar};
-    general_counts(ranks, n, q.child, q.group_mask, q.mode, &query, &sum_u, &sum_w);
-  };
-  if (!g_cache_on) return compute();
-  RankKey key;
-  key.push(int64_t(q.mode) | (r.pseudo ? 4 : 0) | int64_t(r.ndims) << 3 |
-           int64_t(step >= 0         ? 2
-                   : step == kStates ? 1
-                                     : 0)
-               << 8);
-  const uint32_t mask = ranks.dim_mask[size_t(rank)];
-  std::array<int8_t, kMaxDims> pos;  // a dimension's position in the rank
-  for (int k = 0; k < r.ndims; ++k) pos[size_t(r.dims[size_t(k)])] = int8_t(k);
-  std::array<int, kMaxDims> outside{}, at_kstar{};  // temporal loops before `step`, down to kstar
-  for (int j = 0; j < q.num_moving; ++j) {
-    const int k = q.moving[j];
-    const auto& l = n.loops[size_t(k)];
-    if (!(mask >> l.dim & 1u)) continue;
-    if (key.len + 1 + 2 * r.ndims > kKeyWords || l.factor >= (int64_t(1) << 28) ||
-        l.stride >= (int64_t(1) << 30))
-      return compute();  // too long or too large to pack
-    const uint64_t kind = !l.spatial ? 0 : (q.group_mask >> k & 1u) ? 2 : 1;
-    key.push(int64_t(uint64_t(pos[size_t(l.dim)]) | kind << 4 | uint64_t(l.factor) << 6 |
-                     uint64_t(l.stride) << 34));
-    if (!l.spatial) {
-      outside[size_t(l.dim)] += k < step;
-      at_kstar[size_t(l.dim)] += k <= kstar;
+  // A key base for this query alone, and the query's relation code as mixed_counts.cpp derives it.
+  RankKeyBase base;
+  make_rank_key_base(ranks, rank, n, q, base);
+  uint64_t code = 0;
+  if (q.step >= 0 && base.len >= 0) {
+    const RankInfo& r = ranks.r[size_t(rank)];
+    for (int k = 0; k < r.ndims; ++k) {
+      const int d = r.dims[size_t(k)];
+      int inside = 0;  // d's temporal loops between the step and the child
+      for (int j = 0; j < q.num_moving; ++j) {
+        const auto& l = n.loops[size_t(q.moving[j])];
+        inside += !l.spatial && l.dim == d && q.moving[j] > q.step;
+      }
+      code = code << 8 | uint64_t(2 * inside + (n.loops[size_t(q.step)].dim == d ? 1 : 0));
     }
   }
-  for (int k = 0; k < r.ndims; ++k) {
-    const int d = r.dims[size_t(k)];
-    const int64_t e = q.extent[d];
-    if (n.bound[size_t(d)] >= (int64_t(1) << 32) || e >= (int64_t(1) << 31) ||
-        r.coef[size_t(k)] >= (int64_t(1) << 31))
-      return compute();
-    // The dimension's relation to the kind of step (general_counts' set_relations).
-    const int64_t rel = step >= 0 ? 1 + 2 * outside[size_t(d)] + (n.loops[size_t(step)].dim == d ? 1 : 0)
-                        : step == kStates ? kStatesRel + at_kstar[size_t(d)]
-                                          : 0;
-    key.push(n.bound[size_t(d)] | e << 32);
-    key.push(r.coef[size_t(k)] | int64_t(n.perfect[size_t(d)]) << 31 | rel << 32);
-  }
-  const uint64_t h = key.hash();
-  Scratch& s = scratch();
-  if (s.query_cache.empty()) s.query_cache.resize(kCacheEntries);
-  RankSumEntry& e = s.query_cache[size_t(h & (kCacheEntries - 1))];
-  if (e.hash == h && e.len == key.len && std::equal(key.w.begin(), key.w.begin() + key.len, e.key.begin())) {
-    sum_u = e.sum_u;
-    sum_w = e.sum_w;
-    return;
-  }
-  compute();
-  e.hash = h;
-  e.len = key.len;
-  std::copy_n(key.w.begin(), key.len, e.key.begin());
-  e.sum_u = sum_u;
-  e.sum_w = sum_w;
+  rank_sums(ranks, rank, n, q, base, code, sum_u, sum_w);
 }
 
 void make_rank_key_base(const Ranks& ranks, int rank, const Nest& n, const RankSumQuery& q,
@@ -1334,7 +1284,11 @@ void make_rank_key_base(const Ranks& ranks, int rank, const Nest& n, const RankS
 
 void rank_sums(const Ranks& ranks, int rank, const Nest& n, const RankSumQuery& q, const RankKeyBase& base,
                uint64_t rel_code, int64_t& sum_u, int64_t& sum_w) {
-  if (!g_cache_on || base.len < 0) return rank_sums(ranks, rank, n, q, sum_u, sum_w);
+  const RankQuery query{rank, q.step, q.kstar};
+  if (!g_cache_on || base.len < 0) {  // no cache, or a key too long to keep: computed each time
+    general_counts(ranks, n, q.child, q.group_mask, q.mode, &query, &sum_u, &sum_w);
+    return;
+  }
   // The two words that complete the key: mode, kind of step and which of the rank's spatial loops
   // are group loops; the relation code (which, given the base's loops, fixes each dimension's
   // relation to the step).
@@ -1363,7 +1317,6 @@ void rank_sums(const Ranks& ranks, int rank, const Nest& n, const RankSumQuery& 
     sum_w = e.sum_w;
     return;
   }
-  const RankQuery query{rank, q.step, q.kstar};
   general_counts(ranks, n, q.child, q.group_mask, q.mode, &query, &sum_u, &sum_w);
   e.hash = h;
   e.len = len;

@@ -91,7 +91,8 @@ struct RankSumQuery {
 
 /// One rank's two sums over the contexts of one kind of step of the general counting: of U_r and
 /// of U_r - V_r (docs/model.md §3, fact 3). Computed by the general counting's own code and kept
-/// in a per-thread cache like its own (set_rank_sum_cache turns both off).
+/// in a per-thread cache like its own (set_rank_sum_cache turns both off), keyed by a base
+/// (below) made for this query alone; a key too long for a base is computed every time.
 void rank_sums(const Ranks& ranks, int rank, const Nest& n, const RankSumQuery& q, int64_t& sum_u,
                int64_t& sum_w);
 
@@ -102,7 +103,7 @@ void rank_sums(const Ranks& ranks, int rank, const Nest& n, const RankSumQuery& 
 /// and its relation code) instead of scanning the loops.
 inline constexpr int kBaseWords = 14;  // a header, the loops, two words per dimension
 struct RankKeyBase {
-  int len;  ///< -1: the rank does not fit a base (use rank_sums without one)
+  int len;  ///< -1: the rank does not fit a base (its sums are then not cached)
   std::array<int64_t, kBaseWords> w;
   uint64_t hash;  ///< FNV-1a state after w
   int num_spatial;
