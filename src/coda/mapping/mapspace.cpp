@@ -141,6 +141,154 @@ Mapspace::Mapspace(const workload::Problem& p, const model::Machine& m, Constrai
   }
   total_units_ = m.compute.fanout_x * m.compute.fanout_y;
   for (int i = 1; i < L_; ++i) total_units_ *= m.levels[size_t(i)].fanout_x * m.levels[size_t(i)].fanout_y;
+  build_joint();
+}
+
+namespace {
+
+// The joint tables stay off past these sizes (the independent draws with rejection remain):
+// keys of spatial-factor vectors, and (reachable key, dimension key) pairs to combine.
+constexpr uint64_t kMaxJointKeys = uint64_t(1) << 16;
+constexpr uint64_t kMaxJointWork = 20'000'000;
+
+double by_key_ways(const std::vector<std::pair<uint32_t, double>>& v, uint32_t key) {
+  auto it = std::lower_bound(v.begin(), v.end(), key, [](const auto& e, uint32_t k) { return e.first < k; });
+  return it != v.end() && it->first == key ? it->second : 0.0;
+}
+
+}  // namespace
+
+void Mapspace::build_joint() {
+  // Why: drawing each dimension's split independently and rejecting those whose spatial factors
+  // overflow the array wastes nearly every draw under RS (98 % for AlexNet CONV1 on eyeriss,
+  // docs/performance.md). Counting the splits of each dimension by the spatial factors they give,
+  // then combining the dimensions by dynamic programming over the products so far, draws the
+  // spatial factors of all dimensions with the right joint probability without rejection
+  // (docs/mapper.md §4).
+  Joint j;
+  if (!dead_.empty()) return;
+  j.sigma_of_slot.assign(slots_.size(), -1);
+  uint64_t keys = 1;
+  for (size_t i = 0; i < slots_.size(); ++i) {
+    if (slots_[i].kind == Slot::Temporal) continue;
+    j.sigma_of_slot[i] = j.S++;
+    j.stride.push_back(uint32_t(keys));
+    j.cap.push_back(slots_[i].cap);
+    keys *= uint64_t(slots_[i].cap);
+    if (keys > kMaxJointKeys) return;
+  }
+  if (j.S == 0) return;  // nothing to fit: the independent draws never fail a fanout
+  j.K = uint32_t(keys);
+  const size_t S = size_t(j.S);
+  j.digit.assign(size_t(j.K) * S, 1);
+  for (uint32_t key = 0; key < j.K; ++key)
+    for (size_t sg = 0; sg < S; ++sg)
+      j.digit[key * S + sg] = int64_t(key / j.stride[sg] % uint32_t(j.cap[sg])) + 1;
+  // Per state, its splits by key: outermost positions first (each needs the next position's).
+  std::vector<double> scratch(j.K, 0.0);
+  std::vector<uint32_t> touched;
+  for (int d = 0; d < D_; ++d) {
+    auto& ds = dims_[size_t(d)];
+    if (ds.root == nullptr) return;  // an empty dimension: nothing to draw
+    for (int pos = int(ds.states.size()) - 1; pos >= 0; --pos) {
+      const int sg = j.sigma_of_slot[size_t(ds.slots[size_t(pos)])];
+      for (auto& [rem, st] : ds.states[size_t(pos)]) {
+        st.by_key.clear();
+        if (st.count <= 0) continue;
+        if (pos + 1 == int(ds.states.size())) {  // level 0 temporal: always temporal, no outer slot
+          st.by_key.emplace_back(0u, st.count);
+          continue;
+        }
+        touched.clear();
+        for (size_t k = 0; k < st.f.size(); ++k) {
+          const uint32_t shift = sg >= 0 ? uint32_t(st.f[k] - 1) * j.stride[size_t(sg)] : 0u;
+          for (const auto& [key, ways] : st.to[k]->by_key) {
+            const uint32_t nk = key + shift;  // the child's digit of this slot is 0
+            if (scratch[nk] == 0) touched.push_back(nk);
+            scratch[nk] += ways;
+          }
+        }
+        std::sort(touched.begin(), touched.end());
+        st.by_key.reserve(touched.size());
+        for (uint32_t key : touched) {
+          st.by_key.emplace_back(key, scratch[key]);
+          scratch[key] = 0;
+        }
+      }
+    }
+    j.w.push_back(ds.root->by_key);
+  }
+  // Keys reachable after each dimension (forward), then the completions (backward) on them only.
+  std::vector<std::vector<uint32_t>> reach(size_t(D_) + 1);
+  std::vector<uint8_t> seen(j.K, 0);
+  reach[0].push_back(0);
+  uint64_t work = 0;
+  joint_ = std::move(j);  // joint_product reads joint_
+  auto& J = joint_;
+  for (int d = 0; d < D_; ++d) {
+    work += uint64_t(reach[size_t(d)].size()) * J.w[size_t(d)].size();
+    if (work > kMaxJointWork) {
+      joint_ = Joint{};
+      return;
+    }
+    std::fill(seen.begin(), seen.end(), 0);
+    for (uint32_t a : reach[size_t(d)])
+      for (const auto& [b, ways] : J.w[size_t(d)]) {
+        const uint32_t ab = joint_product(a, b);
+        if (ab == kNoKey || seen[ab]) continue;
+        seen[ab] = 1;
+        reach[size_t(d) + 1].push_back(ab);
+      }
+  }
+  J.g.assign(size_t(D_) + 1, std::vector<double>(J.K, 0.0));
+  // At the end: the products must meet the utilization constraints (the fanouts hold by
+  // construction), the same rule as utilization_ok.
+  for (uint32_t a : reach[size_t(D_)]) {
+    bool ok = true;
+    int64_t all = 1;
+    for (int l = 0; l < L_; ++l) {
+      int64_t used = 1;
+      for (int s = 1; s < kNumSlots; ++s) {
+        const int i = slot_index(l, Slot(s));
+        if (i >= 0) used *= J.digit[a * S + size_t(J.sigma_of_slot[size_t(i)])];
+      }
+      all *= used;
+      const double need = c_.levels[size_t(l)].min_utilization;
+      if (need > 0 && double(used) < need * double(child_fanout_x(m_, l) * child_fanout_y(m_, l)) - 1e-9)
+        ok = false;
+    }
+    if (c_.min_utilization > 0 && double(all) < c_.min_utilization * double(total_units_) - 1e-9) ok = false;
+    J.g[size_t(D_)][a] = ok ? 1.0 : 0.0;
+  }
+  for (int d = D_ - 1; d >= 0; --d)
+    for (uint32_t a : reach[size_t(d)]) {
+      double n = 0;
+      for (const auto& [b, ways] : J.w[size_t(d)]) {
+        const uint32_t ab = joint_product(a, b);
+        if (ab != kNoKey) n += ways * J.g[size_t(d) + 1][ab];
+      }
+      J.g[size_t(d)][a] = n;
+    }
+  // No factorization fits: the independent draws remain, so that rejections are counted by
+  // cause for the diagnosis.
+  if (J.g[0][0] <= 0) {
+    joint_ = Joint{};
+    return;
+  }
+  J.on = true;
+}
+
+uint32_t Mapspace::joint_product(uint32_t a, uint32_t b) const {
+  const size_t S = size_t(joint_.S);
+  const int64_t* da = &joint_.digit[a * S];
+  const int64_t* db = &joint_.digit[b * S];
+  uint32_t key = 0;
+  for (size_t sg = 0; sg < S; ++sg) {
+    const int64_t v = da[sg] * db[sg];
+    if (v > joint_.cap[sg]) return kNoKey;
+    key += uint32_t(v - 1) * joint_.stride[sg];
+  }
+  return key;
 }
 
 void Mapspace::choices(int d, int j, int64_t rem, std::vector<int64_t>& out) const {
@@ -425,7 +573,10 @@ Mapspace::Estimate Mapspace::estimate(Rng& rng, int64_t attempts,
   }
   if (e.attempts > 0) e.acceptance = double(e.accepted) / double(e.attempts);
   if (e.accepted > 0) e.mean_orders = orders / double(e.accepted);
-  e.points = factorization_count() * keep_choices() * e.acceptance * e.mean_orders;
+  // The draws are uniform over the factorizations that fit the fanouts when the joint tables are
+  // on, over all factorizations otherwise: the acceptance is a fraction of those.
+  const double drawn_from = joint_.on ? joint_.g[0][0] : factorization_count();
+  e.points = drawn_from * keep_choices() * e.acceptance * e.mean_orders;
   return e;
 }
 
@@ -714,12 +865,84 @@ bool Mapspace::sample_dim(Rng& rng, int d, Point& pt) const {
   return true;
 }
 
+bool Mapspace::sample_dim_given(Rng& rng, int d, uint32_t key, Point& pt) const {
+  // Slot by slot, innermost first, as sample_dim, but a spatial slot takes the factor of `key`,
+  // and a temporal slot draws a factor with probability proportional to the splits after it that
+  // still give the remaining spatial factors of `key`: uniform among the splits with that key.
+  const auto& ds = dims_[size_t(d)];
+  const State* st = ds.root;
+  const size_t n = ds.slots.size();
+  for (size_t j = 0; j < n; ++j) {
+    if (st == nullptr || st->f.empty()) return false;
+    const int si = ds.slots[j];
+    const SlotInfo& s = slots_[size_t(si)];
+    const int sg = joint_.sigma_of_slot[size_t(si)];
+    size_t k = 0;
+    if (sg >= 0) {
+      const int64_t f = joint_.digit[size_t(key) * size_t(joint_.S) + size_t(sg)];
+      const auto it = std::lower_bound(st->f.begin(), st->f.end(), f);
+      if (it == st->f.end() || *it != f) return false;
+      k = size_t(it - st->f.begin());
+      key -= uint32_t(f - 1) * joint_.stride[size_t(sg)];
+    } else if (j + 1 < n) {
+      const double x = rng.uniform() * by_key_ways(st->by_key, key);
+      double acc = 0;
+      size_t last = st->f.size();
+      for (k = 0; k < st->f.size(); ++k) {
+        const double w = by_key_ways(st->to[k]->by_key, key);
+        if (w <= 0) continue;
+        last = k;
+        acc += w;
+        if (acc > x) break;
+      }
+      if (last == st->f.size()) return false;
+      if (k == st->f.size()) k = last;  // rounding left x at the total
+    } else if (key != 0) {
+      return false;
+    }
+    pt.f[size_t(s.level)][size_t(s.kind)][size_t(d)] = st->f[k];
+    st = st->to[k];
+  }
+  return true;
+}
+
+bool Mapspace::sample_joint(Rng& rng, Point& pt) const {
+  // The spatial factors of dimension d are drawn given the product a of those before it, with
+  // probability w[d][b] x g[d + 1][a x b] / g[d][a]; then the split given them. Over all
+  // dimensions this is prod_d w[d][b_d] / g[0][0] x prod_d 1 / w[d][b_d] = 1 / g[0][0] for every
+  // factorization that fits: uniform (docs/mapper.md §4).
+  uint32_t a = 0;
+  for (int d = 0; d < D_; ++d) {
+    const auto& next = joint_.g[size_t(d) + 1];
+    const double x = rng.uniform() * joint_.g[size_t(d)][a];
+    double acc = 0;
+    uint32_t pick = kNoKey, pick_ab = kNoKey;
+    for (const auto& [b, ways] : joint_.w[size_t(d)]) {
+      const uint32_t ab = joint_product(a, b);
+      if (ab == kNoKey) continue;
+      const double w = ways * next[ab];
+      if (w <= 0) continue;
+      pick = b;
+      pick_ab = ab;
+      acc += w;
+      if (acc > x) break;
+    }
+    if (pick == kNoKey || !sample_dim_given(rng, d, pick, pt)) return false;
+    a = pick_ab;
+  }
+  return true;
+}
+
 bool Mapspace::sample(Rng& rng, Point& out, RejectStats* st) const {
   Point pt;
   for (auto& lv : pt.f)
     for (auto& s : lv) s.fill(1);
-  for (int d = 0; d < D_; ++d)
-    if (!sample_dim(rng, d, pt)) return false;
+  if (joint_.on) {
+    if (!sample_joint(rng, pt)) return false;
+  } else {
+    for (int d = 0; d < D_; ++d)
+      if (!sample_dim(rng, d, pt)) return false;
+  }
   for (int l = 0; l < L_; ++l) {
     const uint32_t fr = free_keeps(l);
     uint32_t k = forced_keeps(l);

@@ -90,6 +90,10 @@ class Mapspace {
 
   /// Keep/bypass choices per tiling (product over levels of 2^free tensors).
   double keep_choices() const;
+  /// Exact number of factorizations that also fit every fanout and utilization constraint, when
+  /// the spatial factors are drawn jointly (docs/mapper.md §4, "Sampling"); -1 when they are not
+  /// (no spatial slots, or too many spatial-factor combinations to tabulate).
+  double fanout_fitting_count() const { return joint_.on ? joint_.g[0][0] : -1.0; }
   struct Estimate {
     double points = 0;       ///< estimated number of legal points (tilings x their canonical orders)
     double acceptance = 0;   ///< fraction of uniform draws that fit
@@ -113,11 +117,14 @@ class Mapspace {
   double order_count(const Point& tiling) const;
 
   // ---- sampling ----
-  /// One attempt at a uniform draw: every legal factorization is equally likely (per dimension,
-  /// by dynamic programming over the slots), then uniform keep choices and, per level, a uniform
-  /// canonical order class. Returns false (and the caller tries again) if the draw violates a
-  /// fanout, a capacity or a utilization constraint: accepted draws are uniform over the legal
-  /// tilings.
+  /// One attempt at a uniform draw: every factorization that fits the fanouts and utilization
+  /// constraints is equally likely (the spatial factors of all dimensions drawn jointly, then each
+  /// dimension's split given its spatial factors, by dynamic programming over the slots), then
+  /// uniform keep choices and, per level, a uniform canonical order class. Returns false (and the
+  /// caller tries again) if the draw overflows a buffer: accepted draws are uniform over the legal
+  /// tilings. Where the joint tables are off (fanout_fitting_count() < 0) every dimension is drawn
+  /// independently and draws that exceed a fanout or miss a utilization constraint are rejected
+  /// too.
   bool sample(Rng& rng, Point& out, RejectStats* stats = nullptr) const;
   /// A draw built level by level, innermost first, redrawing a level (up to `tries` times) until
   /// it fits: not uniform, but finds legal points in spaces where fitting tilings are rare.
@@ -157,6 +164,9 @@ class Mapspace {
     std::vector<int64_t> next;     // remaining after each factor
     std::vector<double> cum;       // cumulative ways (for drawing a factor)
     std::vector<const State*> to;  // the next slot's state after each factor (null at the last slot)
+    // Ways to split `rem` over this slot and the outer ones, by the spatial factors they give the
+    // spatial slots among them: (key of the factors, ways), keys ascending (see Joint).
+    std::vector<std::pair<uint32_t, double>> by_key;
   };
   struct DimSpace {
     std::vector<int> slots;  // indices into slots_, innermost first; the last is level 0 temporal
@@ -164,6 +174,30 @@ class Mapspace {
     const State* root = nullptr;  // states[0] at the whole bound (null if the dimension has no split)
   };
   const State& state(int d, int j, int64_t rem) const;
+  // The joint draw of the spatial factors. A vector of factors, one per spatial slot sigma, is
+  // encoded as the key sum_sigma (factor_sigma - 1) x stride_sigma (mixed radix, digit < cap).
+  // w[d] lists the keys dimension d's splits can give, with their numbers of splits (the root
+  // state's by_key); g[d][a] is the number of ways the dimensions d.. can split given that the
+  // dimensions before d multiplied to the factors of key a, with every product within its fanout
+  // and the utilization constraints met at the end.
+  struct Joint {
+    bool on = false;
+    int S = 0;                       // spatial slots
+    uint32_t K = 1;                  // keys
+    std::vector<int> sigma_of_slot;  // slots_ index -> spatial index, or -1 for temporal slots
+    std::vector<uint32_t> stride;    // per spatial slot
+    std::vector<int64_t> cap;        // per spatial slot: the fanout of its axis
+    std::vector<int64_t> digit;      // K x S: the factor of each spatial slot, per key
+    std::vector<std::vector<std::pair<uint32_t, double>>> w;  // per dimension
+    std::vector<std::vector<double>> g;                       // (D + 1) x K
+  };
+  void build_joint();
+  /// Key of the component-wise product of two keys' factors; kNoKey if one exceeds its fanout.
+  uint32_t joint_product(uint32_t a, uint32_t b) const;
+  static constexpr uint32_t kNoKey = ~0u;
+  bool sample_joint(Rng& rng, Point& pt) const;
+  /// Dimension d's split given the spatial factors `key` (drawn uniformly among those splits).
+  bool sample_dim_given(Rng& rng, int d, uint32_t key, Point& pt) const;
   /// Index of a factor of `s` drawn with probability proportional to its completions.
   size_t draw(Rng& rng, const State& s) const;
   struct OrderClasses {
@@ -203,6 +237,7 @@ class Mapspace {
   std::vector<SlotInfo> slots_;
   std::vector<std::array<int, kNumSlots>> slot_of_;  // [level][slot] -> index or -1
   std::vector<DimSpace> dims_;
+  Joint joint_;
   // Per tensor and dimension: 0 irrelevant, 1 simple (alone in a rank), 2 complex (in a rank with
   // other dimensions).
   std::array<std::array<int8_t, model::kMaxDims>, model::kMaxTensors> dep_{};
