@@ -101,12 +101,22 @@ void BM_Draws(benchmark::State& state, const char* arch, const char* layer, int 
     accepted += ms.sample(rng, pt, &rej) ? 1 : 0;
   }
   state.counters["accepted_%"] = 100.0 * double(accepted) / double(attempts);
+  state.counters["fitting_draws_per_s"] = benchmark::Counter(double(accepted), benchmark::Counter::kIsRate);
   state.counters["fanout_%"] = 100.0 * double(rej.fanout) / double(attempts);
   state.counters["utilization_%"] = 100.0 * double(rej.utilization) / double(attempts);
   for (int l = 0; l < ms.num_levels(); ++l) {
     int64_t n = 0;
     for (int64_t c : rej.pool[size_t(l)]) n += c;
     state.counters["capacity_L" + std::to_string(l) + "_%"] = 100.0 * double(n) / double(attempts);
+  }
+}
+
+// Building a mapspace (its per-dimension tables and the joint tables of the spatial factors).
+void BM_Setup(benchmark::State& state, const char* arch, const char* layer, int batch, const char* df) {
+  auto s = setup(arch, layer, batch, df);
+  for (auto _ : state) {
+    mapping::Mapspace ms(s.problem, s.machine, s.constraints);
+    benchmark::DoNotOptimize(ms.fanout_fitting_count());
   }
 }
 
@@ -143,6 +153,15 @@ CONV_LAYERS(EXH, eyeriss256, ws)
 BENCHMARK_CAPTURE(BM_Draws, eyeriss_rs_conv1, "eyeriss", "alexnet:conv1", 4, "rs");
 BENCHMARK_CAPTURE(BM_Draws, eyeriss_rs_conv3, "eyeriss", "alexnet:conv3", 4, "rs");
 BENCHMARK_CAPTURE(BM_Draws, eyeriss256_ws_conv3, "eyeriss-256", "alexnet:conv3", 1, "ws");
+BENCHMARK_CAPTURE(BM_Draws, eyeriss256_rs_conv3, "eyeriss-256", "alexnet:conv3", 1, "rs");
+BENCHMARK_CAPTURE(BM_Draws, eyeriss256_any_conv3, "eyeriss-256", "alexnet:conv3", 1, "any");
+
+BENCHMARK_CAPTURE(BM_Setup, eyeriss_rs_conv1, "eyeriss", "alexnet:conv1", 4, "rs")
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Setup, eyeriss256_any_conv3, "eyeriss-256", "alexnet:conv3", 1, "any")
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Setup, tpu_any_conv3, "tpu-v1", "alexnet:conv3", 1, "any")
+    ->Unit(benchmark::kMillisecond);
 
 BENCHMARK_CAPTURE(BM_Rate, eyeriss_rs_conv3, "eyeriss", "alexnet:conv3", 4, "rs")
     ->Arg(1)

@@ -26,7 +26,7 @@ namespace {
 
 struct MapOptions {
   std::string arch, layer, dataflow, constraints, objective = "energy", strategy = "default", output,
-      format = "table", tech_table;
+                                                  format = "table", tech_table;
   std::vector<std::string> sets;
   int64_t batch = 0;
   int threads = 0;
@@ -56,8 +56,9 @@ void print_progress(const mapper::Objective& obj, const mapper::Progress& p) {
   std::fflush(stderr);
 }
 
-nlohmann::json candidate_json(const report::EvalContext& ctx, const workload::Problem& p, const model::Machine& m,
-                              const std::vector<std::string>& levels, const mapper::Candidate& c) {
+nlohmann::json candidate_json(const report::EvalContext& ctx, const workload::Problem& p,
+                              const model::Machine& m, const std::vector<std::string>& levels,
+                              const mapper::Candidate& c) {
   nlohmann::json j = report::eval_json(ctx, p, m, c.mapping, c.result);
   j["mapping_yaml"] = io::write_mapping_yaml(c.mapping, p, levels);
   return j;
@@ -101,16 +102,16 @@ void run_map(const MapOptions& o) {
   if (tty) std::fprintf(stderr, "\r%-118s\r", "");
 
   if (res.top.empty())
-    throw InputError(fmt::format("no mapping of {}:{} on {} satisfies {}: {}", layer.network, layer.layer, a.name,
-                                 source, res.empty_reason));
+    throw InputError(fmt::format("no mapping of {}:{} on {} satisfies {}: {}", layer.network, layer.layer,
+                                 a.name, source, res.empty_reason));
 
   const auto& best = res.top.front();
   if (!o.output.empty()) {
     std::ofstream out(o.output);
     if (!out) throw InputError(fmt::format("{}: cannot write the mapping", o.output));
-    out << fmt::format("# coda map --arch {} --layer {}{} ({}; objective {}; strategy {}; seed {})\n", o.arch, o.layer,
-                       o.batch ? fmt::format(" --batch {}", o.batch) : "", source, opt.objective.name(), res.strategy,
-                       o.seed);
+    out << fmt::format("# coda map --arch {} --layer {}{} ({}; objective {}; strategy {}; seed {})\n", o.arch,
+                       o.layer, o.batch ? fmt::format(" --batch {}", o.batch) : "", source,
+                       opt.objective.name(), res.strategy, o.seed);
     out << io::write_mapping_yaml(best.mapping, p, levels);
     if (!out) throw InputError(fmt::format("{}: cannot write the mapping", o.output));
   }
@@ -132,6 +133,7 @@ void run_map(const MapOptions& o) {
                    {"tilings", res.tilings},
                    {"seconds", res.seconds},
                    {"factorizations", space.factorization_count()},
+                   {"factorizations_fitting_arrays", space.fanout_fitting_count()},
                    {"estimated_points", res.estimate.points}};
     j["best"] = candidate_json(ctx, p, machine, levels, best);
     nlohmann::json top = nlohmann::json::array();
@@ -146,14 +148,20 @@ void run_map(const MapOptions& o) {
     return;
   }
   std::string head = fmt::format(
-      "mapper: {} search ({}), objective {}, {}\n        {} evaluations ({} valid) in {:.2f} s on {} thread{}, seed {}",
+      "mapper: {} search ({}), objective {}, {}\n        {} evaluations ({} valid) in {:.2f} s on {} "
+      "thread{}, seed {}",
       res.strategy, status, opt.objective.name(), source, report::grouped(res.evaluations),
       report::grouped(res.valid), res.seconds, res.threads, res.threads == 1 ? "" : "s", o.seed);
   if (res.strategy == "exhaustive") head += fmt::format(", {} tilings fit", report::grouped(res.tilings));
-  head += fmt::format("\nmapspace: {:.4g} factorizations allowed by the constraints", space.factorization_count());
+  head += fmt::format("\nmapspace: {:.4g} factorizations allowed by the constraints",
+                      space.factorization_count());
+  if (space.fanout_fitting_count() >= 0)
+    head += fmt::format(" ({:.4g} fit the arrays)", space.fanout_fitting_count());
   if (res.estimate.attempts > 0)
-    head += fmt::format(", about {:.3g} legal mappings up to loop-order equivalence ({:.2g} % of draws fit)",
-                        res.estimate.points, 100 * res.estimate.acceptance);
+    head +=
+        fmt::format(", about {:.3g} legal mappings up to loop-order equivalence ({:.2g} % of draws fit{})",
+                    res.estimate.points, 100 * res.estimate.acceptance,
+                    space.fanout_fitting_count() >= 0 ? " the buffers" : "");
   std::cout << head << "\n";
   const std::string desc = c.describe(p, machine);
   if (!desc.empty()) std::cout << "constraints:\n" << desc;
@@ -162,7 +170,8 @@ void run_map(const MapOptions& o) {
   auto ranking = [&](const std::vector<mapper::Candidate>& v, const std::string& title) {
     report::Table t;
     t.add_column("#");
-    for (const char* h : {"energy pJ", "cycles", "pJ/MAC", "utilization %", "active units", "mapping hash"}) t.add_column(h);
+    for (const char* h : {"energy pJ", "cycles", "pJ/MAC", "utilization %", "active units", "mapping hash"})
+      t.add_column(h);
     for (size_t k = 0; k < v.size(); ++k) {
       const auto& r = v[k].result;
       t.add_row({std::to_string(k + 1), fmt::format("{:.6g}", r.energy_pj), fmt::format("{:.6g}", r.cycles),
@@ -187,31 +196,42 @@ void register_map(CLI::App& app) {
   auto o = std::make_shared<MapOptions>();
   auto* cmd = app.add_subcommand(
       "map",
-      "Search the mappings of one layer on one architecture (a dataflow or a constraints file; docs/mapper.md)\n"
+      "Search the mappings of one layer on one architecture (a dataflow or a constraints file; "
+      "docs/mapper.md)\n"
       "and print the best as a loop nest with its evaluation; -o writes it as YAML for `coda eval`.");
-  cmd->add_option("--arch", o->arch, "Architecture: a preset name (coda arch list) or a YAML file")->required();
-  cmd->add_option("--set", o->sets, "Override an architecture parameter, NAME=VALUE (repeatable)");
-  cmd->add_option("--layer", o->layer, "Layer: <network>:<layer> (zoo name or network file), or a one-layer file")
+  cmd->add_option("--arch", o->arch, "Architecture: a preset name (coda arch list) or a YAML file")
       ->required();
-  cmd->add_option("--batch", o->batch, "Batch size (default: the network's own, usually 1)")->check(CLI::PositiveNumber);
+  cmd->add_option("--set", o->sets, "Override an architecture parameter, NAME=VALUE (repeatable)");
+  cmd->add_option("--layer", o->layer,
+                  "Layer: <network>:<layer> (zoo name or network file), or a one-layer file")
+      ->required();
+  cmd->add_option("--batch", o->batch, "Batch size (default: the network's own, usually 1)")
+      ->check(CLI::PositiveNumber);
   auto* df = cmd->add_option("--dataflow", o->dataflow,
                              "Dataflow: ws, ws-tpu, ws-nvdla, os, os_a, os_b, os_c, is, nlr, rs, any "
                              "(default: the architecture's native dataflow)");
-  auto* cf = cmd->add_option("--constraints", o->constraints, "Constraints YAML (coda's or Timeloop's; docs/formats.md)");
+  auto* cf = cmd->add_option("--constraints", o->constraints,
+                             "Constraints YAML (coda's or Timeloop's; docs/formats.md)");
   df->excludes(cf);
   cf->excludes(df);
-  cmd->add_option("--objective", o->objective, "energy | cycles | edp | compute-cycles | roofline-cycles, or a lexicographic pair like cycles,energy");
+  cmd->add_option(
+      "--objective", o->objective,
+      "energy | cycles | edp | compute-cycles | roofline-cycles, or a lexicographic pair like cycles,energy");
   cmd->add_option("--strategy", o->strategy, "Search strategy")
       ->check(CLI::IsMember({"exhaustive", "random", "anneal", "default"}));
-  cmd->add_option("--threads", o->threads, "Worker threads (default: all cores)")->check(CLI::NonNegativeNumber);
+  cmd->add_option("--threads", o->threads, "Worker threads (default: all cores)")
+      ->check(CLI::NonNegativeNumber);
   cmd->add_option("--seed", o->seed, "Seed of the random strategies (same seed, same result)");
   cmd->add_option("--budget-evals", o->budget_evals, "Stop after about this many model evaluations")
       ->check(CLI::NonNegativeNumber);
-  cmd->add_option("--budget-seconds", o->budget_seconds, "Stop after this many seconds")->check(CLI::NonNegativeNumber);
+  cmd->add_option("--budget-seconds", o->budget_seconds, "Stop after this many seconds")
+      ->check(CLI::NonNegativeNumber);
   cmd->add_option("--top", o->top, "Also list the best K mappings")->check(CLI::PositiveNumber);
   cmd->add_flag("--pareto", o->pareto, "Also list the Pareto front of energy vs cycles");
-  cmd->add_option("-o,--output", o->output, "Write the best mapping as YAML (reproduced exactly by `coda eval`)");
-  cmd->add_option("--tech-table", o->tech_table, "User energy/area table (YAML or CSV) overriding the built-in prices");
+  cmd->add_option("-o,--output", o->output,
+                  "Write the best mapping as YAML (reproduced exactly by `coda eval`)");
+  cmd->add_option("--tech-table", o->tech_table,
+                  "User energy/area table (YAML or CSV) overriding the built-in prices");
   cmd->add_option("--format", o->format, "Output format")->check(CLI::IsMember({"table", "json"}));
   cmd->callback([o] { run_map(*o); });
 }
