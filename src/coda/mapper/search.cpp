@@ -148,6 +148,9 @@ struct Run {
   int64_t evals = 0, valid = 0, draws = 0, tilings = 0;
   mapping::RejectStats rej;
   mutable std::atomic<int64_t> live_evals{0};
+  // Whether evaluations also feed `seeds`. The exhaustive search turns it off: no chain starts
+  // after it, and each batch's seed collector would copy its first few mappings for nothing.
+  bool keep_seeds = true;
 
   Run(const mapping::Mapspace& s, const Options& o, int seed_k)
       : space(s),
@@ -180,7 +183,7 @@ struct Run {
     if (!res.valid) return;
     ++out.valid;
     out.col.offer(m, res);
-    out.seeds.offer(m, res);
+    if (keep_seeds) out.seeds.offer(m, res);
   }
 
   void report(const char* phase, double fraction) const {
@@ -315,6 +318,7 @@ int default_threads(int requested) {
 
 bool exhaustive(Run& run, int64_t budget) {
   const auto& space = run.space;
+  run.keep_seeds = false;
   using Batch = std::vector<mapping::Point>;
   std::atomic<bool> enumerated_all{false};
   mapping::RejectStats producer_rejects;  // written by the producer thread, read after the join
@@ -354,6 +358,7 @@ bool exhaustive(Run& run, int64_t budget) {
         }
       });
   run.rej.add(producer_rejects);
+  run.keep_seeds = true;
   return enumerated_all.load() && !(budget > 0 && run.evals >= budget) && run.elapsed() < run.deadline;
 }
 

@@ -742,7 +742,8 @@ void Mapspace::canonicalize(Point& pt) const {
 // Enumeration
 
 bool Mapspace::tiling_dfs(int l, int d, Point& pt, std::array<int64_t, model::kMaxDims>& rem,
-                          const std::function<bool(const Point&)>& visit, RejectStats* st) const {
+                          const std::function<bool(const Point&)>& visit, RejectStats* st,
+                          bool forced_fit) const {
   if (l < 0) {
     if (!utilization_ok(pt, -1)) {
       if (st) ++st->utilization;
@@ -764,7 +765,7 @@ bool Mapspace::tiling_dfs(int l, int d, Point& pt, std::array<int64_t, model::kM
       int pool = 0;
       if (level_fits(l, ext, keep, &pool)) {
         pt.keep[size_t(l)] = keep;
-        if (!tiling_dfs(l - 1, 0, pt, rem, visit, st)) return false;
+        if (!tiling_dfs(l - 1, 0, pt, rem, visit, st, false)) return false;
       } else if (st) {
         ++st->capacity;
         ++st->pool[size_t(l)][size_t(pool)];
@@ -774,67 +775,91 @@ bool Mapspace::tiling_dfs(int l, int d, Point& pt, std::array<int64_t, model::kM
     return true;
   }
   const auto& ds = dims_[size_t(d)];
+  DfsStep step;
+  step.l = l;
+  step.d = d;
+  step.n = int(ds.slots.size());
   // Positions of this level's slots in the dimension's list (innermost first: Y, X, temporal).
   int j0 = 0;
-  while (j0 < int(ds.slots.size()) && slots_[size_t(ds.slots[size_t(j0)])].level != l) ++j0;
-  int j1 = j0;
-  while (j1 < int(ds.slots.size()) && slots_[size_t(ds.slots[size_t(j1)])].level == l) ++j1;
-  int64_t px = 1, py = 1;
+  while (j0 < step.n && slots_[size_t(ds.slots[size_t(j0)])].level != l) ++j0;
+  step.j1 = j0;
+  while (step.j1 < step.n && slots_[size_t(ds.slots[size_t(step.j1)])].level == l) ++step.j1;
   for (int e = 0; e < d; ++e) {
-    px *= pt.f[size_t(l)][1][size_t(e)];
-    py *= pt.f[size_t(l)][2][size_t(e)];
+    step.px *= pt.f[size_t(l)][1][size_t(e)];
+    step.py *= pt.f[size_t(l)][2][size_t(e)];
   }
-  const int64_t fx = child_fanout_x(m_, l), fy = child_fanout_y(m_, l);
-  const uint32_t forced = forced_keeps(l);
-  bool forced_uses_d = false;
+  step.fx = child_fanout_x(m_, l);
+  step.fy = child_fanout_y(m_, l);
+  step.forced = forced_keeps(l);
   for (int t = 0; t < p_.num_tensors(); ++t)
-    if ((forced >> t & 1u) && dep_[size_t(t)][size_t(d)]) forced_uses_d = true;
-  const int64_t start = rem[size_t(d)];
-  // Recursive choice over this level's slots (at most three).
-  std::function<bool(int, int64_t)> choose = [&](int j, int64_t r) -> bool {
-    if (j == j1) {
-      if (count_from(d, j, r) <= 0 && j < int(ds.slots.size())) return true;
-      if (j == int(ds.slots.size()) && r != 1) return true;
-      if (px * pt.f[size_t(l)][1][size_t(d)] > fx || py * pt.f[size_t(l)][2][size_t(d)] > fy) {
-        if (st) ++st->fanout;
-        return true;
-      }
-      if (forced_uses_d && forced) {
+    if ((step.forced >> t & 1u) && dep_[size_t(t)][size_t(d)]) step.forced_uses_d = true;
+  step.forced_fit = forced_fit;
+  step.start = rem[size_t(d)];
+  const State* first = nullptr;
+  if (j0 < step.n) {
+    auto it = ds.states[size_t(j0)].find(step.start);
+    if (it != ds.states[size_t(j0)].end()) first = &it->second;
+  }
+  return choose_slots(step, j0, first, step.start, pt, rem, visit, st);
+}
+
+bool Mapspace::choose_slots(const DfsStep& c, int j, const State* stt, int64_t r, Point& pt,
+                            std::array<int64_t, model::kMaxDims>& rem,
+                            const std::function<bool(const Point&)>& visit, RejectStats* st) const {
+  // The factors of dimension c.d at the slots of level c.l (at most three), one slot at a time;
+  // `stt` is the dimension's state at slot position j with `r` of the bound left (null past the
+  // last slot, or where no split remains).
+  const int l = c.l, d = c.d;
+  if (j == c.j1) {
+    if (j < c.n && (stt == nullptr || stt->count <= 0)) return true;
+    if (j == c.n && r != 1) return true;
+    if (c.px * pt.f[size_t(l)][1][size_t(d)] > c.fx || c.py * pt.f[size_t(l)][2][size_t(d)] > c.fy) {
+      if (st) ++st->fanout;
+      return true;
+    }
+    // Whether the forced tiles are known to fit with the extents chosen so far: a dimension the
+    // forced tensors do not use leaves their tiles unchanged, and so does a dimension whose
+    // factors here are all 1 (then the extents are those of the last check that passed).
+    bool forced_fit = c.forced_fit;
+    if (c.forced_uses_d && c.forced) {
+      const bool unchanged = pt.f[size_t(l)][0][size_t(d)] == 1 && pt.f[size_t(l)][1][size_t(d)] == 1 &&
+                             pt.f[size_t(l)][2][size_t(d)] == 1;
+      if (!(c.forced_fit && unchanged)) {
         // Lower bound: the tiles with the dimensions not yet chosen at their inner extents.
         std::array<int64_t, model::kMaxDims> ext{};
         extents_at(pt, l, ext);
         int pool = 0;
-        if (!level_fits(l, ext, forced, &pool)) {
+        if (!level_fits(l, ext, c.forced, &pool)) {
           if (st) {
             ++st->capacity;
             ++st->pool[size_t(l)][size_t(pool)];
           }
           return true;
         }
-      }
-      rem[size_t(d)] = r;
-      const bool go = tiling_dfs(l, d + 1, pt, rem, visit, st);
-      rem[size_t(d)] = start;
-      return go;
-    }
-    const State& stt = state(d, j, r);
-    const SlotInfo& s = slots_[size_t(ds.slots[size_t(j)])];
-    // Spatial factors beyond what the other dimensions leave of the fanout cannot fit.
-    const int64_t room = s.kind == Slot::SpatialX ? fx / px : s.kind == Slot::SpatialY ? fy / py : 0;
-    for (size_t k = 0; k < stt.f.size(); ++k) {
-      const int64_t f = stt.f[k];
-      if (room > 0 && f > room) break;
-      pt.f[size_t(l)][size_t(s.kind)][size_t(d)] = f;
-      const int64_t nr = stt.next[k];
-      if (!choose(j + 1, nr)) {
-        pt.f[size_t(l)][size_t(s.kind)][size_t(d)] = 1;
-        return false;
+        forced_fit = true;
       }
     }
-    pt.f[size_t(l)][size_t(s.kind)][size_t(d)] = 1;
-    return true;
-  };
-  return choose(j0, start);
+    rem[size_t(d)] = r;
+    const bool go = tiling_dfs(l, d + 1, pt, rem, visit, st, forced_fit);
+    rem[size_t(d)] = c.start;
+    return go;
+  }
+  if (stt == nullptr) return true;
+  const SlotInfo& s = slots_[size_t(dims_[size_t(d)].slots[size_t(j)])];
+  // Spatial factors beyond what the other dimensions leave of the fanout cannot fit.
+  const int64_t room = s.kind == Slot::SpatialX ? c.fx / c.px : s.kind == Slot::SpatialY ? c.fy / c.py : 0;
+  int64_t& slot = pt.f[size_t(l)][size_t(s.kind)][size_t(d)];
+  for (size_t k = 0; k < stt->f.size(); ++k) {
+    const int64_t f = stt->f[k];
+    if (room > 0 && f > room) break;
+    slot = f;
+    if (!choose_slots(c, j + 1, stt->to[k], stt->next[k], pt, rem, visit, st)) {
+      slot = 1;
+      return false;
+    }
+  }
+  slot = 1;
+  return true;
 }
 
 bool Mapspace::for_each_tiling(const std::function<bool(const Point&)>& visit, RejectStats* st) const {
@@ -845,7 +870,7 @@ bool Mapspace::for_each_tiling(const std::function<bool(const Point&)>& visit, R
   for (int d = 0; d < D_; ++d) rem[size_t(d)] = p_.bounds[size_t(d)];
   for (int d = 0; d < D_; ++d)
     if (count_from(d, 0, rem[size_t(d)]) <= 0) return true;
-  return tiling_dfs(L_ - 1, 0, pt, rem, visit, st);
+  return tiling_dfs(L_ - 1, 0, pt, rem, visit, st, false);
 }
 
 // ---------------------------------------------------------------------------------------------

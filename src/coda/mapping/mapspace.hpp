@@ -226,8 +226,19 @@ class Mapspace {
   const OrderClasses& order_classes(int l, uint32_t active, uint32_t tensors, uint32_t imperfect) const;
   std::string signature(const std::vector<int8_t>& order, uint32_t tensors, uint32_t imperfect) const;
 
+  // The exhaustive enumeration: level l (innermost first), dimension d. `forced_fit`: the tiles
+  // of the tensors level l must keep are known to fit with the factors chosen at l so far.
   bool tiling_dfs(int l, int d, Point& pt, std::array<int64_t, model::kMaxDims>& rem,
-                  const std::function<bool(const Point&)>& visit, RejectStats* st) const;
+                  const std::function<bool(const Point&)>& visit, RejectStats* st, bool forced_fit) const;
+  struct DfsStep {  // one (level, dimension) of tiling_dfs
+    int l = 0, d = 0, j1 = 0, n = 0;
+    int64_t px = 1, py = 1, fx = 1, fy = 1, start = 1;
+    uint32_t forced = 0;
+    bool forced_uses_d = false, forced_fit = false;
+  };
+  bool choose_slots(const DfsStep& c, int j, const State* stt, int64_t r, Point& pt,
+                    std::array<int64_t, model::kMaxDims>& rem, const std::function<bool(const Point&)>& visit,
+                    RejectStats* st) const;
   bool sample_dim(Rng& rng, int d, Point& pt) const;
 
   const workload::Problem& p_;
