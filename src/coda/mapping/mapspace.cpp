@@ -174,8 +174,9 @@ void Mapspace::build_joint() {
     j.sigma_of_slot[i] = j.S++;
     j.stride.push_back(uint32_t(keys));
     j.cap.push_back(slots_[i].cap);
+    // Checked before multiplying: a fanout read from a file can be large enough to wrap.
+    if (uint64_t(slots_[i].cap) > kMaxJointKeys / keys) return;
     keys *= uint64_t(slots_[i].cap);
-    if (keys > kMaxJointKeys) return;
   }
   if (j.S == 0) return;  // nothing to fit: the independent draws never fail a fanout
   j.K = uint32_t(keys);
