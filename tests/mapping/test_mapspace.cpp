@@ -336,11 +336,16 @@ TEST(Mapspace, TooManySpatialFactorCombinationsFallBackToRejection) {
   int ok = 0;
   for (int k = 0; k < 100; ++k) ok += ms.sample(rng, pt);
   EXPECT_EQ(ok, 100);  // nothing to overflow: every draw fits
-  // Fanouts whose product would wrap 64 bits are refused before multiplying.
-  m.levels[2].fanout_x = int64_t(1) << 15;  // 2^15 keys so far, then 2^15 x 2^50 = 2^65
+  // More MAC units than 64 bits count: a clear error, not a wrapped count (files are checked when
+  // loaded; a machine built in code is checked here).
+  m.levels[2].fanout_x = int64_t(1) << 15;
   m.levels[2].fanout_y = int64_t(1) << 50;
   Constraints c2(p, m);
-  Mapspace huge(p, m, c2);
+  EXPECT_THROW({ Mapspace overflowing(p, m, c2); }, OverflowError);
+  // The joint tables refuse a key count past 2^16 before multiplying it: 2^15 x 2^40 PEs.
+  m.levels[2].fanout_y = int64_t(1) << 40;
+  Constraints c3(p, m);
+  Mapspace huge(p, m, c3);
   EXPECT_EQ(huge.fanout_fitting_count(), -1);
 }
 

@@ -139,8 +139,11 @@ Mapspace::Mapspace(const workload::Problem& p, const model::Machine& m, Constrai
           for (size_t k = 0; k < st.f.size(); ++k) st.to[k] = &ds.states[j + 1].at(st.next[k]);
       }
   }
-  total_units_ = m.compute.fanout_x * m.compute.fanout_y;
-  for (int i = 1; i < L_; ++i) total_units_ *= m.levels[size_t(i)].fanout_x * m.levels[size_t(i)].fanout_y;
+  total_units_ = checked_mul(m.compute.fanout_x, m.compute.fanout_y, "MAC units");
+  for (int i = 1; i < L_; ++i)
+    total_units_ = checked_mul(
+        total_units_, checked_mul(m.levels[size_t(i)].fanout_x, m.levels[size_t(i)].fanout_y, "MAC units"),
+        "MAC units");
   build_joint();
 }
 
