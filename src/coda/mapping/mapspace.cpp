@@ -220,7 +220,6 @@ void Mapspace::build_joint() {
         }
       }
     }
-    j.w.push_back(ds.root->by_key);
   }
   // Keys reachable after each dimension (forward), then the completions (backward) on them only.
   std::vector<std::vector<uint32_t>> reach(size_t(D_) + 1);
@@ -230,14 +229,14 @@ void Mapspace::build_joint() {
   joint_ = std::move(j);  // joint_product reads joint_
   auto& J = joint_;
   for (int d = 0; d < D_; ++d) {
-    work += uint64_t(reach[size_t(d)].size()) * J.w[size_t(d)].size();
+    work += uint64_t(reach[size_t(d)].size()) * dims_[size_t(d)].root->by_key.size();
     if (work > kMaxJointWork) {
       joint_ = Joint{};
       return;
     }
     std::fill(seen.begin(), seen.end(), 0);
     for (uint32_t a : reach[size_t(d)])
-      for (const auto& [b, ways] : J.w[size_t(d)]) {
+      for (const auto& [b, ways] : dims_[size_t(d)].root->by_key) {
         const uint32_t ab = joint_product(a, b);
         if (ab == kNoKey || seen[ab]) continue;
         seen[ab] = 1;
@@ -245,29 +244,25 @@ void Mapspace::build_joint() {
       }
   }
   J.g.assign(size_t(D_) + 1, std::vector<double>(J.K, 0.0));
-  // At the end: the products must meet the utilization constraints (the fanouts hold by
-  // construction), the same rule as utilization_ok.
+  // At the end the products must meet the utilization constraints (the fanouts hold by
+  // construction): utilization_ok on a point whose spatial slots hold a key's factors, carried
+  // by one dimension (the rule only reads products over dimensions).
+  Point probe;
+  for (auto& lv : probe.f)
+    for (auto& sl : lv) sl.fill(1);
   for (uint32_t a : reach[size_t(D_)]) {
-    bool ok = true;
-    int64_t all = 1;
-    for (int l = 0; l < L_; ++l) {
-      int64_t used = 1;
-      for (int s = 1; s < kNumSlots; ++s) {
-        const int i = slot_index(l, Slot(s));
-        if (i >= 0) used *= J.digit[a * S + size_t(J.sigma_of_slot[size_t(i)])];
-      }
-      all *= used;
-      const double need = c_.levels[size_t(l)].min_utilization;
-      if (need > 0 && double(used) < need * double(child_fanout_x(m_, l) * child_fanout_y(m_, l)) - 1e-9)
-        ok = false;
-    }
-    if (c_.min_utilization > 0 && double(all) < c_.min_utilization * double(total_units_) - 1e-9) ok = false;
+    for (size_t i = 0; i < slots_.size(); ++i)
+      if (J.sigma_of_slot[i] >= 0)
+        probe.f[size_t(slots_[i].level)][size_t(slots_[i].kind)][0] =
+            J.digit[a * S + size_t(J.sigma_of_slot[i])];
+    bool ok = utilization_ok(probe, -1);
+    for (int l = 0; l < L_ && ok; ++l) ok = utilization_ok(probe, l);
     J.g[size_t(D_)][a] = ok ? 1.0 : 0.0;
   }
   for (int d = D_ - 1; d >= 0; --d)
     for (uint32_t a : reach[size_t(d)]) {
       double n = 0;
-      for (const auto& [b, ways] : J.w[size_t(d)]) {
+      for (const auto& [b, ways] : dims_[size_t(d)].root->by_key) {
         const uint32_t ab = joint_product(a, b);
         if (ab != kNoKey) n += ways * J.g[size_t(d) + 1][ab];
       }
@@ -937,16 +932,16 @@ bool Mapspace::sample_dim_given(Rng& rng, int d, uint32_t key, Point& pt) const 
 
 bool Mapspace::sample_joint(Rng& rng, Point& pt) const {
   // The spatial factors of dimension d are drawn given the product a of those before it, with
-  // probability w[d][b] x g[d + 1][a x b] / g[d][a]; then the split given them. Over all
-  // dimensions this is prod_d w[d][b_d] / g[0][0] x prod_d 1 / w[d][b_d] = 1 / g[0][0] for every
-  // factorization that fits: uniform (docs/mapper.md §4).
+  // probability W_d(b) x g[d + 1][a x b] / g[d][a] (W_d: the root state's by_key), then the split
+  // given them. Over all dimensions this is prod_d W_d(b_d) / g[0][0] x prod_d 1 / W_d(b_d) =
+  // 1 / g[0][0] for every factorization that fits: uniform (docs/mapper.md §4).
   uint32_t a = 0;
   for (int d = 0; d < D_; ++d) {
     const auto& next = joint_.g[size_t(d) + 1];
     const double x = rng.uniform() * joint_.g[size_t(d)][a];
     double acc = 0;
     uint32_t pick = kNoKey, pick_ab = kNoKey;
-    for (const auto& [b, ways] : joint_.w[size_t(d)]) {
+    for (const auto& [b, ways] : dims_[size_t(d)].root->by_key) {
       const uint32_t ab = joint_product(a, b);
       if (ab == kNoKey) continue;
       const double w = ways * next[ab];

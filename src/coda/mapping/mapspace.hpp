@@ -176,20 +176,19 @@ class Mapspace {
   const State& state(int d, int j, int64_t rem) const;
   // The joint draw of the spatial factors. A vector of factors, one per spatial slot sigma, is
   // encoded as the key sum_sigma (factor_sigma - 1) x stride_sigma (mixed radix, digit < cap).
-  // w[d] lists the keys dimension d's splits can give, with their numbers of splits (the root
-  // state's by_key); g[d][a] is the number of ways the dimensions d.. can split given that the
+  // The root state's by_key of dimension d lists the keys its splits can give, with their numbers
+  // of splits; g[d][a] is the number of ways the dimensions d.. can split given that the
   // dimensions before d multiplied to the factors of key a, with every product within its fanout
   // and the utilization constraints met at the end.
   struct Joint {
     bool on = false;
-    int S = 0;                       // spatial slots
-    uint32_t K = 1;                  // keys
-    std::vector<int> sigma_of_slot;  // slots_ index -> spatial index, or -1 for temporal slots
-    std::vector<uint32_t> stride;    // per spatial slot
-    std::vector<int64_t> cap;        // per spatial slot: the fanout of its axis
-    std::vector<int64_t> digit;      // K x S: the factor of each spatial slot, per key
-    std::vector<std::vector<std::pair<uint32_t, double>>> w;  // per dimension
-    std::vector<std::vector<double>> g;                       // (D + 1) x K
+    int S = 0;                           // spatial slots
+    uint32_t K = 1;                      // keys
+    std::vector<int> sigma_of_slot;      // slots_ index -> spatial index, or -1 for temporal slots
+    std::vector<uint32_t> stride;        // per spatial slot
+    std::vector<int64_t> cap;            // per spatial slot: the fanout of its axis
+    std::vector<int64_t> digit;          // K x S: the factor of each spatial slot, per key
+    std::vector<std::vector<double>> g;  // (D + 1) x K
   };
   void build_joint();
   /// Key of the component-wise product of two keys' factors; kNoKey if one exceeds its fanout.
