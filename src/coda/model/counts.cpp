@@ -151,9 +151,20 @@ void compute_counts(const workload::Problem& p, const Machine& m, const mapping:
           pc.reads = shared;
         }
       } else {
-        // MAC units retain nothing: every operation reads its operands and emits its result.
-        int64_t all, shared;
-        count2(L, group, TransferMode::Stream, all, shared);
+        // MAC units retain nothing: every operation reads its operands and emits its result. So
+        // the MAC units' own transfers are one per executed MAC, i.e. the problem's points, in
+        // any nest (docs/model.md §3, "Stream at the MAC units"): the nest's (step, instance)
+        // pairs with every index in bounds are the iteration space, each point once, and the
+        // others do no work. Only a group's shared transfers need counting.
+        int64_t all = out.macs, shared = out.macs;
+        if (const int64_t members = group ? alias_members(group) : 1; members) {
+          shared = all / members;
+        } else if (all_perfect) {
+          int64_t own;  // perfect_counts gives both at once; its own count is `all` again
+          count2(L, group, TransferMode::Stream, own, shared);
+        } else {
+          shared = general(L, group, TransferMode::Stream);
+        }
         pc.deliveries = all;
         if (output)
           pc.updates = shared;
