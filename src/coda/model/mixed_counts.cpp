@@ -172,14 +172,17 @@ void split_ranks(const Ranks& ranks, const Nest& n, ImperfectSplit& out) {
     }
   out.pp[0] = 1;
   out.killers = 0;
+  // Killing-loop candidates: dimensions of one-dimension real ranks (Ranks::single_dims) that
+  // are perfectly factored.
+  const uint32_t killer_dims = ranks.single_dims & ~out.imperfect;
   for (int k = 0; k < n.num_loops; ++k) {
     const auto& l = n.loops[size_t(k)];
-    if (!l.spatial && l.factor > 1 && n.perfect[size_t(l.dim)]) {
-      const int ri = ranks.rank_of_dim[size_t(l.dim)];
-      if (ri >= 0 && ranks.r[size_t(ri)].ndims == 1 && !ranks.r[size_t(ri)].pseudo)
-        out.killers |= uint64_t(1) << k;
+    if (l.spatial) {
+      out.pp[size_t(k + 1)] = out.pp[size_t(k)];
+      continue;
     }
-    out.pp[size_t(k + 1)] = !l.spatial && !(out.imp_dims >> l.dim & 1u)
+    if (l.factor > 1 && (killer_dims >> l.dim & 1u)) out.killers |= uint64_t(1) << k;
+    out.pp[size_t(k + 1)] = !(out.imp_dims >> l.dim & 1u)
                                 ? checked_mul(out.pp[size_t(k)], l.factor, "context count")
                                 : out.pp[size_t(k)];
   }
